@@ -1,0 +1,142 @@
+# newsutils: one non-recursive GNU Makefile. `make help` lists the targets.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CXX     ?= c++
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+# SANITIZE=address,undefined builds into its own directory.
+SANITIZE ?=
+BUILD   ?= build$(if $(SANITIZE),-san)
+
+PROGRAMS := nsplit
+PKGS     := libarchive zlib libzstd libxxhash
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wundef
+# DEVELOPER=1 turns warnings into errors; users never get -Werror.
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARNINGS) \
+               $(CFLAGS) $(SAN_FLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+LIBS        := $(PKG_LIBS)
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A    := $(BUILD)/libnewsutils.a
+
+BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
+CMD_SRC  := $(foreach p,$(PROGRAMS),$(wildcard cmd/$(p)/*.c))
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC := $(sort $(wildcard test/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+
+FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:test/fuzz/fuzz_%.c=$(BUILD)/test/fuzz/replay_%)
+FUZZ_BIN := $(FUZZ_SRC:test/fuzz/fuzz_%.c=build-fuzz/fuzz_%)
+
+MAN      := $(PROGRAMS:%=docs/man/%.1)
+
+.PHONY: all check check-unit check-cli check-golden check-fuzz check-docs \
+        golden-update bench fuzz install uninstall clean help deps
+
+all: $(BINS)
+
+help:
+	@echo 'make                    build every program into $(BUILD)/bin'
+	@echo 'make check              run every test tier (unit, cli, golden, fuzz replay, docs)'
+	@echo 'make SANITIZE=address,undefined check'
+	@echo '                        the same under ASan and UBSan, built in build-san/'
+	@echo 'make DEVELOPER=1        build with -Werror'
+	@echo 'make bench              time the programs on real corpora (needs ../shared/data)'
+	@echo 'make fuzz               build the libFuzzer targets with clang into build-fuzz/'
+	@echo 'make golden-update      rewrite the expected output of the golden cases'
+	@echo 'make install            install programs and man pages (PREFIX, DESTDIR)'
+	@echo 'make clean              remove the build directories'
+
+deps:
+	scripts/install-deps
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# Each program links its own cmd/<name>/*.c with the library.
+define program_rule
+$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB_A)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
+
+$(BUILD)/test/unit/test_%: $(BUILD)/test/unit/test_%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/test/fuzz/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+check: check-unit check-cli check-golden check-fuzz check-docs
+	@echo 'make check: all tiers passed'
+
+check-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do $$t; done
+
+check-cli: $(BINS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin PROGRAMS='$(PROGRAMS)' test/cli/run
+
+check-golden: $(BINS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin test/golden/run
+
+golden-update: $(BINS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin test/golden/run --update
+
+check-fuzz: $(FUZZ_REPLAY)
+	@set -e; for t in $(FUZZ_REPLAY); do \
+		name=$${t##*/replay_}; $$t test/fuzz/corpus/$$name; done
+
+check-docs: $(BINS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin PROGRAMS='$(PROGRAMS)' scripts/check-docs
+
+fuzz: $(FUZZ_BIN)
+
+build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 \
+		-fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) \
+		-o $@ $< $(LIB_SRC) $(LIBS)
+
+bench: $(BINS)
+	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/bench
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1
+
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -1,0 +1,744 @@
+#include "split.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "article.h"
+#include "charset.h"
+#include "cli.h"
+#include "date.h"
+#include "diag.h"
+#include "json.h"
+#include "reader.h"
+#include "status.h"
+#include "stream.h"
+#include "warc.h"
+
+enum { BLOCK = 64 * 1024, SNIFF = 64 * 1024 };
+
+/* ---- small pieces --------------------------------------------------- */
+
+static bool idset_add(struct idset *set, uint64_t key)
+{
+	if (key == 0)
+		key = 1; /* 0 marks an empty slot */
+	if (set->count * 2 >= set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 1024;
+		uint64_t *slots = xcalloc(cap, sizeof *slots);
+		for (size_t i = 0; i < set->cap; i++) {
+			uint64_t k = set->slots[i];
+			if (!k)
+				continue;
+			size_t j = (size_t)k & (cap - 1);
+			while (slots[j])
+				j = (j + 1) & (cap - 1);
+			slots[j] = k;
+		}
+		free(set->slots);
+		set->slots = slots;
+		set->cap = cap;
+	}
+	size_t j = (size_t)key & (set->cap - 1);
+	while (set->slots[j]) {
+		if (set->slots[j] == key)
+			return false;
+		j = (j + 1) & (set->cap - 1);
+	}
+	set->slots[j] = key;
+	set->count++;
+	return true;
+}
+
+static void idset_clear(struct idset *set)
+{
+	if (set->slots)
+		memset(set->slots, 0, set->cap * sizeof *set->slots);
+	set->count = 0;
+}
+
+static void idset_free(struct idset *set)
+{
+	free(set->slots);
+	memset(set, 0, sizeof *set);
+}
+
+void split_make_id(char out[21], const char *input, const char *member, const char *sub,
+		   uint64_t occurrence)
+{
+	XXH3_state_t *st = XXH3_createState();
+	XXH3_128bits_reset(st);
+	XXH3_128bits_update(st, input, strlen(input) + 1);
+	XXH3_128bits_update(st, member ? member : "", strlen(member ? member : "") + 1);
+	XXH3_128bits_update(st, sub, strlen(sub) + 1);
+	if (occurrence)
+		XXH3_128bits_update(st, &occurrence, sizeof occurrence);
+	XXH128_hash_t h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
+	snprintf(out, 21, "%016llx%04llx", (unsigned long long)h.high64,
+		 (unsigned long long)(h.low64 >> 48));
+}
+
+bool split_name_wanted(const struct split_options *opt, const char *path)
+{
+	for (size_t i = 0; i < opt->exclude_count; i++)
+		if (fnmatch(opt->excludes[i], path, 0) == 0)
+			return false;
+	if (!opt->include_count)
+		return true;
+	for (size_t i = 0; i < opt->include_count; i++)
+		if (fnmatch(opt->includes[i], path, 0) == 0)
+			return true;
+	return false;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* The name of the unit for messages: "input: member" or "input". */
+static const char *where(struct split *s, const char *sub)
+{
+	buf_clear(&s->scratch);
+	buf_adds(&s->scratch, s->input);
+	if (s->member) {
+		buf_adds(&s->scratch, ": ");
+		buf_adds(&s->scratch, s->member);
+	}
+	if (sub && *sub)
+		buf_printf(&s->scratch, "#%s", sub);
+	return s->scratch.data;
+}
+
+static void skip(struct split *s, const char *sub, const char *reason)
+{
+	stats_add(&s->stats, NULL, "skipped", 1);
+	stats_add(&s->stats, "skipped_reasons", reason, 1);
+	if (s->opt.is_verbose)
+		warn("%s: skipped: %s", where(s, sub), reason);
+}
+
+static void fail_unit(struct split *s, const char *what)
+{
+	error("%s: %s", where(s, NULL), what);
+	stats_add(&s->stats, NULL, "errors", 1);
+	s->had_error = true;
+}
+
+static void show_progress(struct split *s, struct archive *a)
+{
+	uint64_t done = s->raw_done + (a ? (uint64_t)archive_filter_bytes(a, -1) : 0);
+	progress_update(&s->progress, s->records, done, done, s->raw_total);
+}
+
+/* ---- writing records ------------------------------------------------ */
+
+static void add_field(struct buf *line, const char *key, const char *v, size_t n, bool is_json)
+{
+	buf_addc(line, ',');
+	json_append_string(line, key, strlen(key));
+	buf_addc(line, ':');
+	if (is_json)
+		buf_add(line, v, n);
+	else
+		json_append_string(line, v, n);
+}
+
+static void emit(void *ctx, const struct article *a)
+{
+	struct split *s = ctx;
+	/* The same member (or sub-record) twice in one input, as tar allows,
+	 * still gets an id of its own. */
+	XXH64_hash_t key = XXH3_64bits_withSeed(s->member ? s->member : "",
+						strlen(s->member ? s->member : ""),
+						XXH3_64bits(a->sub, strlen(a->sub)));
+	uint64_t occurrence = s->input_occurrence;
+	while (!idset_add(&s->units_seen, key + occurrence * 0x9E3779B97F4A7C15ull))
+		occurrence++;
+	char id[21];
+	split_make_id(id, s->input, s->member, a->sub, occurrence);
+
+	buf_clear(&s->source);
+	buf_adds(&s->source, s->input);
+	if (s->member) {
+		buf_addc(&s->source, ':');
+		buf_adds(&s->source, s->member);
+	}
+	if (a->sub[0])
+		buf_printf(&s->source, "#%s", a->sub);
+
+	struct buf *line = &s->line;
+	buf_clear(line);
+	buf_adds(line, "{\"id\":\"");
+	buf_adds(line, id);
+	buf_addc(line, '"');
+	add_field(line, "source", s->source.data, s->source.len, false);
+	for (size_t i = 0; i < a->count; i++)
+		add_field(line, a->fields[i].key, a->fields[i].value, a->fields[i].len,
+			  a->fields[i].is_json);
+	buf_adds(line, "}\n");
+
+	size_t shard = s->out_count > 1 ? (size_t)(XXH3_64bits(id, 20) % s->out_count) : 0;
+	cli_write(s->outs[shard], line->data, line->len);
+	s->records++;
+	stats_add(&s->stats, NULL, "records_out", 1);
+}
+
+static void skip_cb(void *ctx, const char *sub, const char *reason)
+{
+	skip(ctx, sub, reason);
+}
+
+/* Decodes to UTF-8 into s->decoded, counting conversions. */
+static const char *decode(void *ctx, const char *p, size_t n, const char *declared,
+			  size_t *out_len)
+{
+	struct split *s = ctx;
+	size_t replaced;
+	buf_clear(&s->decoded);
+	const char *used = charset_to_utf8(p, n, declared, &s->decoded, &replaced);
+	if (strcmp(used, "utf-8") != 0)
+		stats_add(&s->stats, "converted_from", used, 1);
+	if (replaced) {
+		stats_add(&s->stats, NULL, "invalid_bytes_replaced", replaced);
+		if (s->opt.is_verbose)
+			warn("%s: %zu bytes in no known encoding replaced by U+FFFD", where(s, NULL),
+			     replaced);
+	}
+	*out_len = s->decoded.len;
+	return s->decoded.data ? s->decoded.data : "";
+}
+
+/* ---- one unit of content ------------------------------------------- */
+
+static bool is_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f' &&
+		    p[i] != '\v')
+			return false;
+	return true;
+}
+
+/* Binary content: a NUL byte (outside UTF-16 text) or a known binary magic. */
+static bool is_binary(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		return false;
+	static const struct {
+		const char *magic;
+		size_t len;
+	} magics[] = {{"%PDF-", 5}, {"\x89PNG", 4}, {"\xFF\xD8\xFF", 3}, {"GIF8", 4},
+		      {"PK\x03\x04", 4}, {"\x7F" "ELF", 4}, {"RIFF", 4}, {"OggS", 4}};
+	for (size_t i = 0; i < sizeof magics / sizeof *magics; i++)
+		if (n >= magics[i].len && memcmp(p, magics[i].magic, magics[i].len) == 0)
+			return true;
+	if (reader_sniff_compression(u, n))
+		return true;
+	return memchr(p, '\0', n < 8192 ? n : 8192) != NULL;
+}
+
+static void process_content(struct split *s, const char *p, size_t n, enum split_format format)
+{
+	struct article_sink sink = {decode, emit, skip_cb, s};
+	if (format == FORMAT_MAIL) {
+		article_mail(p, n, &sink);
+		return;
+	}
+	if (format == FORMAT_REUTERS) {
+		article_reuters(p, n, &sink);
+		return;
+	}
+	struct article a = {0};
+	if (format == FORMAT_HTML || (format == FORMAT_AUTO && article_is_html(p, n))) {
+		char cs[64];
+		const char *declared = article_html_charset(p, n, cs, sizeof cs);
+		size_t len;
+		char *text = (char *)decode(s, p, n, declared, &len);
+		len = article_crlf_to_lf(text, len);
+		article_html(text, len, &a, &s->title);
+		stats_add(&s->stats, "formats", "html", 1);
+	} else {
+		size_t len;
+		char *text = (char *)decode(s, p, n, NULL, &len);
+		len = article_crlf_to_lf(text, len);
+		article_text(text, len, &a);
+		stats_add(&s->stats, "formats", "text", 1);
+	}
+	emit(s, &a);
+}
+
+/* ---- WARC ------------------------------------------------------------ */
+
+static bool warc_type_wanted(const char *type)
+{
+	return strcmp(type, "response") == 0 || strcmp(type, "resource") == 0;
+}
+
+static ssize_t archive_reader(void *ctx, void *dst, size_t n)
+{
+	la_ssize_t k = archive_read_data(ctx, dst, n);
+	return k < 0 ? -1 : (ssize_t)k;
+}
+
+static bool is_html_mime(const char *mime)
+{
+	return strcmp(mime, "text/html") == 0 || strcmp(mime, "application/xhtml+xml") == 0;
+}
+
+static void warc_record(struct split *s, struct warc_record *r, uint64_t ordinal)
+{
+	struct article a = {0};
+	if (r->record_id.len && r->record_id.len < sizeof a.sub - 2) {
+		const char *rid = r->record_id.data;
+		size_t len = r->record_id.len;
+		if (len >= 2 && rid[0] == '<' && rid[len - 1] == '>') {
+			rid++;
+			len -= 2;
+		}
+		snprintf(a.sub, sizeof a.sub, "%.*s", (int)len, rid);
+	} else {
+		snprintf(a.sub, sizeof a.sub, "%llu", (unsigned long long)ordinal);
+	}
+	if (!warc_type_wanted(r->type)) {
+		char reason[48];
+		snprintf(reason, sizeof reason, "warc-%s", r->type[0] ? r->type : "untyped");
+		skip(s, a.sub, reason);
+		return;
+	}
+	if (r->is_too_large) {
+		skip(s, a.sub, "too-large");
+		return;
+	}
+	struct http_response h = {0};
+	const char *body = r->block.data ? r->block.data : "";
+	size_t body_len = r->block.len;
+	char mime[128] = "", charset[64] = "";
+	bool is_http = strncasecmp(r->content_type.data ? r->content_type.data : "",
+				   "application/http", 16) == 0;
+	if (is_http) {
+		if (!http_parse_response(body, body_len, s->opt.max_size, &h)) {
+			skip(s, a.sub, "not-http");
+			http_response_free(&h);
+			return;
+		}
+		if (h.status < 200 || h.status > 299) {
+			skip(s, a.sub, "http-status");
+			http_response_free(&h);
+			return;
+		}
+		body = h.body.data ? h.body.data : "";
+		body_len = h.body.len;
+		snprintf(mime, sizeof mime, "%s", h.mime);
+		snprintf(charset, sizeof charset, "%s", h.charset);
+	} else if (r->content_type.len) {
+		const char *ct = r->content_type.data;
+		size_t k = 0;
+		while (ct[k] && ct[k] != ';' && ct[k] != ' ' && k + 1 < sizeof mime) {
+			mime[k] = (char)tolower((unsigned char)ct[k]);
+			k++;
+		}
+		mime[k] = '\0';
+		charset_from_content_type(ct, r->content_type.len, charset, sizeof charset);
+	}
+	if (is_blank(body, body_len)) {
+		skip(s, a.sub, "empty");
+	} else if (is_binary(body, body_len) ||
+		   (mime[0] && strncmp(mime, "text/", 5) != 0 && !is_html_mime(mime))) {
+		skip(s, a.sub, "not-text");
+	} else {
+		char date[40];
+		bool has_date = (r->date.len && date_from_iso(r->date.data, r->date.len, date)) ||
+				(h.date.len && date_from_rfc2822(h.date.data, h.date.len, date));
+		if (r->uri.len)
+			article_add(&a, "url", r->uri.data, r->uri.len, false);
+		if (has_date)
+			article_add(&a, "date", date, strlen(date), false);
+		else
+			stats_add(&s->stats, NULL, "warc_dates_unreadable", 1);
+		bool html = is_html_mime(mime) || (!mime[0] && article_is_html(body, body_len));
+		if (html && !charset[0])
+			article_html_charset(body, body_len, charset, sizeof charset);
+		size_t len;
+		char *text = (char *)decode(s, body, body_len, charset[0] ? charset : NULL, &len);
+		len = article_crlf_to_lf(text, len);
+		if (html) {
+			/* url and date first, then title, text and html. */
+			struct article page = {0};
+			article_html(text, len, &page, &s->title);
+			for (size_t i = 0; i < page.count; i++)
+				a.fields[a.count++] = page.fields[i];
+			stats_add(&s->stats, "formats", "warc-html", 1);
+		} else {
+			article_add(&a, "text", text, len, false);
+			stats_add(&s->stats, "formats", "warc-text", 1);
+		}
+		emit(s, &a);
+	}
+	http_response_free(&h);
+}
+
+/* Reads a WARC file from the current archive entry, whose first bytes
+ * (already read) are prefix. */
+static bool split_warc(struct split *s, struct archive *ar, const char *prefix, size_t n)
+{
+	struct stream st;
+	stream_init(&st, archive_reader, ar, prefix, n);
+	struct warc_record r = {0};
+	char err[256];
+	uint64_t ordinal = 0;
+	bool ok = true;
+	for (;;) {
+		int rc = warc_next(&st, &r, s->opt.max_size, warc_type_wanted, err, sizeof err);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			if (st.is_failed) {
+				const char *msg = archive_error_string(ar);
+				snprintf(err, sizeof err, "%s", msg ? msg : "read error");
+			}
+			fail_unit(s, err);
+			ok = false;
+			break;
+		}
+		stats_add(&s->stats, NULL, "warc_records", 1);
+		warc_record(s, &r, ++ordinal);
+		show_progress(s, ar);
+	}
+	warc_record_free(&r);
+	stream_free(&st);
+	return ok;
+}
+
+/* ---- archives --------------------------------------------------------- */
+
+static const char *lower_first(const char *msg, struct buf *out)
+{
+	buf_clear(out);
+	buf_adds(out, msg ? msg : "unknown error");
+	if (out->len && out->data[0] >= 'A' && out->data[0] <= 'Z' &&
+	    !(out->len > 1 && out->data[1] >= 'A' && out->data[1] <= 'Z'))
+		out->data[0] = (char)(out->data[0] - 'A' + 'a');
+	return out->data;
+}
+
+static enum split_format format_for(struct split *s, const char *name)
+{
+	if (s->opt.format != FORMAT_AUTO)
+		return s->opt.format;
+	if (name && (has_suffix(name, ".html") || has_suffix(name, ".htm") ||
+		     has_suffix(name, ".xhtml")))
+		return FORMAT_HTML;
+	return FORMAT_AUTO;
+}
+
+/* Reads the current entry's data into s->data, at most max + 1 bytes.
+ * Returns false on a read error. */
+static bool read_entry(struct split *s, struct archive *a, uint64_t limit)
+{
+	for (;;) {
+		buf_reserve(&s->data, BLOCK);
+		size_t room = s->data.cap - s->data.len - 1;
+		if (s->data.len + room > limit)
+			room = (size_t)(limit - s->data.len);
+		if (room == 0)
+			return true;
+		la_ssize_t k = archive_read_data(a, s->data.data + s->data.len, room);
+		if (k < 0)
+			return false;
+		if (k == 0)
+			return true;
+		s->data.len += (size_t)k;
+		s->data.data[s->data.len] = '\0';
+	}
+}
+
+/* Handles the current entry; returns false when the archive cannot go on. */
+static bool split_entry(struct split *s, struct archive *a, struct archive_entry *e,
+			bool is_plain, const char *walk_name)
+{
+	stats_add(&s->stats, NULL, "members", 1);
+	const char *match_name = is_plain ? walk_name : s->member;
+	if (!is_plain && archive_entry_filetype(e) != AE_IFREG) {
+		skip(s, NULL, archive_entry_filetype(e) == AE_IFDIR ? "directory" : "not-a-file");
+		return true;
+	}
+	if (match_name && !split_name_wanted(&s->opt, match_name)) {
+		skip(s, NULL, "excluded");
+		return true;
+	}
+	if (archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > s->opt.max_size) {
+		skip(s, NULL, "too-large");
+		return true;
+	}
+	buf_clear(&s->data);
+	struct buf msg = {0};
+	enum split_format format = format_for(s, match_name ? match_name : s->member);
+	/* Sniff first: a WARC file is read record by record, however large. */
+	if (!read_entry(s, a, SNIFF)) {
+		fail_unit(s, lower_first(archive_error_string(a), &msg));
+		buf_free(&msg);
+		return false;
+	}
+	if (format == FORMAT_WARC || (format == FORMAT_AUTO && warc_sniff(s->data.data, s->data.len))) {
+		if (!warc_sniff(s->data.data ? s->data.data : "", s->data.len)) {
+			skip(s, NULL, "not-warc");
+			buf_free(&msg);
+			return true;
+		}
+		bool ok = split_warc(s, a, s->data.data, s->data.len);
+		buf_free(&msg);
+		return ok;
+	}
+	if (s->data.len == SNIFF && !read_entry(s, a, s->opt.max_size + 1)) {
+		fail_unit(s, lower_first(archive_error_string(a), &msg));
+		buf_free(&msg);
+		return false;
+	}
+	buf_free(&msg);
+	const char *p = s->data.data ? s->data.data : "";
+	size_t n = s->data.len;
+	if (n > s->opt.max_size)
+		skip(s, NULL, "too-large");
+	else if (n == 0 || is_blank(p, n))
+		skip(s, NULL, "empty");
+	else if (n < s->opt.min_size)
+		skip(s, NULL, "too-small");
+	else if (is_binary(p, n))
+		skip(s, NULL, "binary");
+	else
+		process_content(s, p, n, format);
+	return true;
+}
+
+static void enable_formats(struct archive *a)
+{
+	/* An allow-list: mtree is left out because it opens the files an
+	 * archive names on this machine; WARC is parsed by nsplit itself. */
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_format_cab(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_empty(a);
+	archive_read_support_format_iso9660(a);
+	archive_read_support_format_lha(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_xar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_raw(a);
+	reader_allow_filters(a);
+}
+
+/* Splits one file or stdin (path NULL). walk_name is the path relative to a
+ * directory operand, for the patterns, or NULL for an operand itself. */
+static void split_file(struct split *s, const char *path, const char *display,
+		       const char *walk_name)
+{
+	s->input = display;
+	s->member = NULL;
+	idset_clear(&s->units_seen);
+	s->input_occurrence = 0;
+	while (!idset_add(&s->inputs_seen,
+			  XXH3_64bits_withSeed(display, strlen(display), s->input_occurrence)))
+		s->input_occurrence++;
+	stats_add(&s->stats, NULL, "inputs", 1);
+
+	struct archive *a = archive_read_new();
+	enable_formats(a);
+	int rc = path ? archive_read_open_filename(a, path, BLOCK)
+		      : archive_read_open_fd(a, STDIN_FILENO, BLOCK);
+	struct buf msg = {0};
+	if (rc != ARCHIVE_OK) {
+		fail_unit(s, lower_first(archive_error_string(a), &msg));
+		archive_read_free(a);
+		buf_free(&msg);
+		return;
+	}
+	struct archive_entry *e;
+	uint64_t entries = 0;
+	for (;;) {
+		rc = archive_read_next_header(a, &e);
+		if (rc == ARCHIVE_EOF)
+			break;
+		if (rc == ARCHIVE_WARN) {
+			warn("%s: %s", where(s, NULL), lower_first(archive_error_string(a), &msg));
+		} else if (rc != ARCHIVE_OK) {
+			s->member = NULL;
+			fail_unit(s, lower_first(archive_error_string(a), &msg));
+			break;
+		}
+		entries++;
+		bool is_plain = archive_format(a) == ARCHIVE_FORMAT_RAW;
+		if (is_plain) {
+			s->member = NULL;
+		} else {
+			const char *name = archive_entry_pathname_utf8(e);
+			s->member = name ? name : archive_entry_pathname(e);
+			if (!s->member)
+				s->member = "";
+		}
+		if (!split_entry(s, a, e, is_plain, walk_name))
+			break;
+		show_progress(s, a);
+	}
+	if (entries == 0 && rc == ARCHIVE_EOF) {
+		stats_add(&s->stats, NULL, "members", 1);
+		skip(s, NULL, "empty");
+	}
+	s->raw_done += (uint64_t)archive_filter_bytes(a, -1);
+	archive_read_free(a);
+	buf_free(&msg);
+	s->member = NULL;
+}
+
+static int compare_names(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Walks a directory in name order, so that runs are reproducible. */
+static void split_dir(struct split *s, const char *dir, const char *rel)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		error("%s: cannot read directory: %s", dir, strerror(errno));
+		stats_add(&s->stats, NULL, "errors", 1);
+		s->had_error = true;
+		return;
+	}
+	char **names = NULL;
+	size_t count = 0, cap = 0;
+	struct dirent *ent;
+	while ((ent = readdir(d))) {
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[count++] = xstrdup(ent->d_name);
+	}
+	closedir(d);
+	qsort(names, count, sizeof *names, compare_names);
+	struct buf path = {0}, sub = {0};
+	for (size_t i = 0; i < count; i++) {
+		buf_clear(&path);
+		buf_printf(&path, "%s%s%s", dir, has_suffix(dir, "/") ? "" : "/", names[i]);
+		buf_clear(&sub);
+		buf_printf(&sub, "%s%s%s", rel ? rel : "", rel ? "/" : "", names[i]);
+		struct stat st, lst;
+		if (lstat(path.data, &lst) < 0 || stat(path.data, &st) < 0) {
+			error("%s: %s", path.data, strerror(errno));
+			stats_add(&s->stats, NULL, "errors", 1);
+			s->had_error = true;
+		} else if (S_ISDIR(st.st_mode)) {
+			/* Following links to directories could loop; name them instead. */
+			if (S_ISLNK(lst.st_mode)) {
+				if (s->opt.is_verbose)
+					warn("%s: skipped: link to a directory", path.data);
+				stats_add(&s->stats, NULL, "skipped", 1);
+				stats_add(&s->stats, "skipped_reasons", "directory-link", 1);
+			} else {
+				split_dir(s, path.data, sub.data);
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			split_file(s, path.data, path.data, sub.data);
+		} else {
+			if (s->opt.is_verbose)
+				warn("%s: skipped: not-a-file", path.data);
+			stats_add(&s->stats, NULL, "skipped", 1);
+			stats_add(&s->stats, "skipped_reasons", "not-a-file", 1);
+		}
+		free(names[i]);
+	}
+	free(names);
+	buf_free(&path);
+	buf_free(&sub);
+}
+
+void split_path(struct split *s, const char *path)
+{
+	if (strcmp(path, "-") == 0) {
+		split_file(s, NULL, s->opt.stdin_name, NULL);
+		return;
+	}
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		error("%s: %s", path, strerror(errno));
+		stats_add(&s->stats, NULL, "errors", 1);
+		s->had_error = true;
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		split_dir(s, path, NULL);
+	else
+		split_file(s, path, path, NULL);
+}
+
+void split_plan(struct split *s, const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		s->raw_total += (uint64_t)st.st_size;
+}
+
+void split_init(struct split *s, const struct split_options *opt)
+{
+	memset(s, 0, sizeof *s);
+	s->opt = *opt;
+	stats_init(&s->stats, "nsplit");
+	/* Fix the order of the summary's main counters. */
+	static const char *const order[] = {"inputs", "members", "records_out", "skipped",
+					    "errors"};
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		stats_add(&s->stats, NULL, order[i], 0);
+	progress_init(&s->progress, opt->progress);
+	s->out_count = opt->shards ? opt->shards : 1;
+	s->outs = xcalloc(s->out_count, sizeof *s->outs);
+	if (!opt->shards) {
+		s->outs[0] = cli_open_output(opt->output);
+		return;
+	}
+	struct buf name = {0};
+	for (size_t i = 0; i < s->out_count; i++) {
+		buf_clear(&name);
+		buf_reserve(&name, strlen(opt->output) + 32);
+		snprintf(name.data, name.cap, opt->output, (int)i);
+		s->outs[i] = cli_open_output(name.data);
+	}
+	buf_free(&name);
+}
+
+int split_finish(struct split *s)
+{
+	progress_end(&s->progress);
+	for (size_t i = 0; i < s->out_count; i++)
+		cli_close_output(s->outs[i]);
+	free(s->outs);
+	int status = s->had_error ? STATUS_FAILURE : STATUS_OK;
+	s->outs = NULL;
+	idset_free(&s->units_seen);
+	idset_free(&s->inputs_seen);
+	buf_free(&s->data);
+	buf_free(&s->decoded);
+	buf_free(&s->line);
+	buf_free(&s->title);
+	buf_free(&s->source);
+	buf_free(&s->scratch);
+	return status;
+}

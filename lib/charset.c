@@ -1,0 +1,164 @@
+#include "charset.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* Converts with iconv; returns false (out unchanged) if the charset is
+ * unknown or the bytes are not valid in it. */
+static bool convert(const char *s, size_t n, const char *from, struct buf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return false;
+	size_t start = out->len;
+	char *in = (char *)s;
+	size_t in_left = n;
+	bool ok = true;
+	while (in_left) {
+		buf_reserve(out, in_left * 2 + 16);
+		char *dst = out->data + out->len;
+		size_t dst_left = out->cap - out->len - 1;
+		size_t rc = iconv(cd, &in, &in_left, &dst, &dst_left);
+		out->len = (size_t)(dst - out->data);
+		if (rc == (size_t)-1 && errno != E2BIG) {
+			ok = false;
+			break;
+		}
+	}
+	iconv_close(cd);
+	/* iconv may let through bytes it maps to nothing valid; trust only UTF-8. */
+	if (ok && !utf8_is_valid(out->data + start, out->len - start))
+		ok = false;
+	if (!ok)
+		out->len = start;
+	if (out->data)
+		out->data[out->len] = '\0';
+	return ok;
+}
+
+const char *charset_guess(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t turkish = 0, high_letters = 0;
+	bool has_cp1252_hole = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c < 0x80)
+			continue;
+		switch (c) {
+		case 0xD0: case 0xDD: case 0xDE: case 0xF0: case 0xFD: case 0xFE:
+			turkish++;
+			break;
+		case 0x81: case 0x8D: case 0x8F: case 0x90: case 0x9D:
+			has_cp1252_hole = true;
+			break;
+		}
+		if (c >= 0xC0)
+			high_letters++;
+	}
+	/* In Western text ð ý þ Ð Ý Þ are rare (Icelandic, Faroese); in Turkish
+	 * text ğ ı ş are among the commonest non-ASCII letters. */
+	if (turkish && turkish * 4 >= high_letters)
+		return "cp1254";
+	if (has_cp1252_hole)
+		return "latin-1";
+	return "cp1252";
+}
+
+static const char *iconv_name(const char *name)
+{
+	if (strcmp(name, "latin-1") == 0)
+		return "ISO-8859-1";
+	if (strcmp(name, "cp1252") == 0)
+		return "CP1252";
+	if (strcmp(name, "cp1254") == 0)
+		return "CP1254";
+	return name;
+}
+
+/* Browsers read these labels as the Windows code pages (WHATWG Encoding
+ * standard), and so did the people who wrote the pages. */
+static const char *whatwg_alias(const char *label)
+{
+	static const char *const cp1252[] = {"iso-8859-1", "iso8859-1", "latin1", "latin-1",
+					     "l1", "us-ascii", "ascii", "windows-1252",
+					     "cp1252", "x-cp1252"};
+	static const char *const cp1254[] = {"iso-8859-9", "iso8859-9", "latin5", "l5",
+					     "windows-1254", "cp1254", "x-cp1254"};
+	for (size_t i = 0; i < sizeof cp1252 / sizeof *cp1252; i++)
+		if (strcmp(label, cp1252[i]) == 0)
+			return "cp1252";
+	for (size_t i = 0; i < sizeof cp1254 / sizeof *cp1254; i++)
+		if (strcmp(label, cp1254[i]) == 0)
+			return "cp1254";
+	return NULL;
+}
+
+const char *charset_to_utf8(const char *s, size_t n, const char *declared, struct buf *out,
+			    size_t *replaced)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	*replaced = 0;
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+		const char *name = u[0] == 0xFF ? "utf-16le" : "utf-16be";
+		if (convert(s + 2, n - 2, u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE", out))
+			return name;
+	}
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3;
+		n -= 3;
+	}
+	if (utf8_is_valid(s, n)) {
+		buf_add(out, s, n);
+		return "utf-8";
+	}
+	/* A declared charset names the encoding when it converts cleanly;
+	 * declarations of UTF-8 or ASCII over bytes that are neither are wrong,
+	 * so fall through to the guess. */
+	if (declared) {
+		const char *whatwg = whatwg_alias(declared);
+		if (whatwg && convert(s, n, iconv_name(whatwg), out))
+			return whatwg;
+		if (!whatwg && strcmp(declared, "utf-8") != 0 && strcmp(declared, "utf8") != 0 &&
+		    convert(s, n, declared, out))
+			return declared;
+	}
+	const char *guess = charset_guess(s, n);
+	if (convert(s, n, iconv_name(guess), out))
+		return guess;
+	if (convert(s, n, "ISO-8859-1", out))
+		return "latin-1";
+	*replaced = utf8_append_sanitized(out, s, n);
+	return "utf-8";
+}
+
+const char *charset_from_content_type(const char *value, size_t n, char *name,
+				      size_t name_size)
+{
+	static const char key[] = "charset";
+	for (size_t i = 0; i + sizeof key - 1 <= n; i++) {
+		if (strncasecmp(value + i, key, sizeof key - 1) != 0)
+			continue;
+		size_t j = i + sizeof key - 1;
+		while (j < n && value[j] == ' ')
+			j++;
+		if (j >= n || value[j] != '=')
+			continue;
+		j++;
+		while (j < n && (value[j] == ' ' || value[j] == '"' || value[j] == '\''))
+			j++;
+		size_t k = 0;
+		while (j < n && k + 1 < name_size &&
+		       (isalnum((unsigned char)value[j]) || value[j] == '-' || value[j] == '_' ||
+			value[j] == ':' || value[j] == '.'))
+			name[k++] = (char)tolower((unsigned char)value[j++]);
+		name[k] = '\0';
+		return k ? name : NULL;
+	}
+	return NULL;
+}

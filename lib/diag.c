@@ -1,0 +1,177 @@
+#include "diag.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "status.h"
+
+static const char *progname = "newsutils";
+static bool is_quiet;
+
+/* Temporary output files to remove if we die; a small fixed table because
+ * a program has a handful of outputs, and the signal handler must not
+ * allocate. */
+enum { MAX_TEMPS = 1024 };
+static char *temps[MAX_TEMPS];
+static volatile sig_atomic_t handlers_installed;
+
+void diag_init(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	progname = slash ? slash + 1 : name;
+}
+
+const char *diag_progname(void)
+{
+	return progname;
+}
+
+void diag_set_quiet(bool quiet)
+{
+	is_quiet = quiet;
+}
+
+static void vreport(const char *file, uint64_t line, const char *fmt, va_list ap)
+{
+	/* One fprintf per message so that lines from concurrent programs on one
+	 * terminal do not interleave mid-line. */
+	char msg[4096];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (file && line)
+		fprintf(stderr, "%s: %s:%llu: %s\n", progname, file,
+			(unsigned long long)line, msg);
+	else if (file)
+		fprintf(stderr, "%s: %s: %s\n", progname, file, msg);
+	else
+		fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+void warn(const char *fmt, ...)
+{
+	if (is_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void warn_at(const char *file, uint64_t line, const char *fmt, ...)
+{
+	if (is_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(file, line, fmt, ap);
+	va_end(ap);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void error_at(const char *file, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(file, line, fmt, ap);
+	va_end(ap);
+}
+
+static void remove_temps(void)
+{
+	for (int i = 0; i < MAX_TEMPS; i++)
+		if (temps[i])
+			unlink(temps[i]);
+}
+
+_Noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(NULL, 0, fmt, ap);
+	va_end(ap);
+	remove_temps();
+	exit(STATUS_FAILURE);
+}
+
+_Noreturn void die_usage(const char *fmt, ...)
+{
+	/* Exactly one line, so that scripts can show it as it is. */
+	char msg[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "usage: %s: %s (try '%s --help')\n", progname, msg, progname);
+	remove_temps();
+	exit(STATUS_USAGE);
+}
+
+_Noreturn void die_write(const char *name, int err)
+{
+	remove_temps();
+	if (err == EPIPE) {
+		/* The reader went away (| head): end as the shell expects, without
+		 * noise, even if our parent left SIGPIPE ignored. */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	fprintf(stderr, "%s: %s: write error: %s\n", progname, name, strerror(err));
+	exit(STATUS_FAILURE);
+}
+
+static void on_signal(int sig)
+{
+	remove_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void diag_track_temp(const char *path)
+{
+	if (!handlers_installed) {
+		handlers_installed = 1;
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		signal(SIGHUP, on_signal);
+	}
+	for (int i = 0; i < MAX_TEMPS; i++)
+		if (!temps[i]) {
+			size_t n = strlen(path) + 1;
+			char *copy = malloc(n);
+			if (copy) {
+				memcpy(copy, path, n);
+				temps[i] = copy;
+			}
+			return;
+		}
+}
+
+void diag_forget_temp(const char *path)
+{
+	for (int i = 0; i < MAX_TEMPS; i++)
+		if (temps[i] && strcmp(temps[i], path) == 0) {
+			char *p = temps[i];
+			temps[i] = NULL;
+			free(p);
+			return;
+		}
+}
+
+void diag_close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die_write("<stdout>", errno ? errno : EIO);
+	if (fclose(stdout) != 0)
+		die_write("<stdout>", errno);
+}

@@ -1,0 +1,44 @@
+#ifndef NEWSUTILS_DIAG_H
+#define NEWSUTILS_DIAG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* diag is the one library module that prints and exits: every message a
+ * program writes to stderr goes through here, as "tool: where: what". */
+
+/* Sets the program name used as the prefix of every message. */
+void diag_init(const char *progname);
+/* Returns the program name given to diag_init. */
+const char *diag_progname(void);
+/* With quiet set, warnings are counted but not printed; errors still are. */
+void diag_set_quiet(bool quiet);
+
+/* Prints "tool: message" and returns. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "tool: file:line: message" (line 0 leaves it out) and returns. */
+void warn_at(const char *file, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Like warn but never silenced by quiet: for errors that change the exit status. */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Like warn_at but never silenced by quiet. */
+void error_at(const char *file, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prints "tool: message", runs the cleanups and exits with status 1. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints one line "usage: tool: message (try 'tool --help')" and exits 2. */
+_Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Handles a failed write to name: on EPIPE dies quietly by SIGPIPE, as a
+ * filter in a pipeline should; otherwise dies with the error. */
+_Noreturn void die_write(const char *name, int err);
+
+/* Registers a path to unlink if the program dies or is interrupted before
+ * diag_forget_temp is called for it (atomic output's temporary files). */
+void diag_track_temp(const char *path);
+/* Stops tracking path (it was renamed into place or removed). */
+void diag_forget_temp(const char *path);
+
+/* Checks and closes stdout: the last thing a program does before exiting. */
+void diag_close_stdout(void);
+
+#endif

@@ -1,0 +1,421 @@
+#include "json.h"
+
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "utf8.h"
+
+struct scanner {
+	const unsigned char *s;
+	size_t n;
+	size_t i;
+	const char *message;
+	size_t where;
+};
+
+static bool fail(struct scanner *sc, const char *message)
+{
+	if (!sc->message) {
+		sc->message = message;
+		sc->where = sc->i;
+	}
+	return false;
+}
+
+static void skip_space(struct scanner *sc)
+{
+	while (sc->i < sc->n) {
+		unsigned char c = sc->s[sc->i];
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			return;
+		sc->i++;
+	}
+}
+
+static int hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static bool read_hex4(struct scanner *sc, unsigned *out)
+{
+	if (sc->n - sc->i < 4)
+		return fail(sc, "truncated \\u escape");
+	unsigned v = 0;
+	for (int k = 0; k < 4; k++) {
+		int h = hex_value(sc->s[sc->i + (size_t)k]);
+		if (h < 0)
+			return fail(sc, "invalid \\u escape");
+		v = v << 4 | (unsigned)h;
+	}
+	sc->i += 4;
+	*out = v;
+	return true;
+}
+
+/* Finds the next byte in a string that needs a closer look: a quote, a
+ * backslash, a control character or a non-ASCII byte. One signed compare
+ * catches both of the last two, since bytes >= 0x80 are negative. */
+static size_t next_special(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i backslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+			_mm_cmplt_epi8(v, space));
+		int mask = _mm_movemask_epi8(m);
+		if (mask)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+		i += 16;
+	}
+#endif
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+			return i;
+		i++;
+	}
+	return n;
+}
+
+/* Scans a string whose opening quote is at sc->i. */
+static bool scan_string(struct scanner *sc, bool *has_escape)
+{
+	sc->i++;
+	*has_escape = false;
+	for (;;) {
+		sc->i = next_special(sc->s, sc->i, sc->n);
+		if (sc->i >= sc->n)
+			return fail(sc, "unterminated string");
+		unsigned char c = sc->s[sc->i];
+		if (c == '"') {
+			sc->i++;
+			return true;
+		}
+		if (c == '\\') {
+			*has_escape = true;
+			if (++sc->i >= sc->n)
+				return fail(sc, "unterminated string");
+			c = sc->s[sc->i++];
+			switch (c) {
+			case '"': case '\\': case '/': case 'b':
+			case 'f': case 'n': case 'r': case 't':
+				break;
+			case 'u': {
+				unsigned u;
+				if (!read_hex4(sc, &u))
+					return false;
+				if (u >= 0xDC00 && u <= 0xDFFF)
+					return fail(sc, "lone low surrogate in \\u escape");
+				if (u >= 0xD800 && u <= 0xDBFF) {
+					unsigned lo;
+					if (sc->n - sc->i < 2 || sc->s[sc->i] != '\\' ||
+					    sc->s[sc->i + 1] != 'u')
+						return fail(sc, "lone high surrogate in \\u escape");
+					sc->i += 2;
+					if (!read_hex4(sc, &lo))
+						return false;
+					if (lo < 0xDC00 || lo > 0xDFFF)
+						return fail(sc, "lone high surrogate in \\u escape");
+				}
+				break;
+			}
+			default:
+				sc->i--;
+				return fail(sc, "invalid escape in string");
+			}
+			continue;
+		}
+		if (c < 0x20)
+			return fail(sc, "control character in string");
+		uint32_t cp;
+		size_t k = utf8_decode((const char *)sc->s + sc->i, sc->n - sc->i, &cp);
+		if (!k)
+			return fail(sc, "invalid UTF-8 in string");
+		sc->i += k;
+	}
+}
+
+static bool scan_number(struct scanner *sc)
+{
+	const unsigned char *s = sc->s;
+	size_t n = sc->n;
+	if (sc->i < n && s[sc->i] == '-')
+		sc->i++;
+	if (sc->i >= n)
+		return fail(sc, "truncated number");
+	if (s[sc->i] == '0') {
+		sc->i++;
+	} else if (s[sc->i] >= '1' && s[sc->i] <= '9') {
+		while (sc->i < n && s[sc->i] >= '0' && s[sc->i] <= '9')
+			sc->i++;
+	} else {
+		return fail(sc, "invalid number");
+	}
+	if (sc->i < n && s[sc->i] == '.') {
+		sc->i++;
+		if (sc->i >= n || s[sc->i] < '0' || s[sc->i] > '9')
+			return fail(sc, "invalid number");
+		while (sc->i < n && s[sc->i] >= '0' && s[sc->i] <= '9')
+			sc->i++;
+	}
+	if (sc->i < n && (s[sc->i] == 'e' || s[sc->i] == 'E')) {
+		sc->i++;
+		if (sc->i < n && (s[sc->i] == '+' || s[sc->i] == '-'))
+			sc->i++;
+		if (sc->i >= n || s[sc->i] < '0' || s[sc->i] > '9')
+			return fail(sc, "invalid number");
+		while (sc->i < n && s[sc->i] >= '0' && s[sc->i] <= '9')
+			sc->i++;
+	}
+	return true;
+}
+
+static bool scan_literal(struct scanner *sc, const char *word, size_t len)
+{
+	if (sc->n - sc->i < len || memcmp(sc->s + sc->i, word, len) != 0)
+		return fail(sc, "invalid literal");
+	sc->i += len;
+	return true;
+}
+
+static bool scan_value(struct scanner *sc, int depth, enum json_type *type,
+		       bool *has_escape);
+
+static bool scan_array(struct scanner *sc, int depth)
+{
+	sc->i++;
+	skip_space(sc);
+	if (sc->i < sc->n && sc->s[sc->i] == ']') {
+		sc->i++;
+		return true;
+	}
+	for (;;) {
+		enum json_type t;
+		bool esc;
+		skip_space(sc);
+		if (!scan_value(sc, depth + 1, &t, &esc))
+			return false;
+		skip_space(sc);
+		if (sc->i >= sc->n)
+			return fail(sc, "unterminated array");
+		if (sc->s[sc->i] == ']') {
+			sc->i++;
+			return true;
+		}
+		if (sc->s[sc->i] != ',')
+			return fail(sc, "expected ',' or ']' in array");
+		sc->i++;
+	}
+}
+
+/* Scans an object at sc->i; records its members when members is not NULL. */
+static bool scan_object(struct scanner *sc, int depth, struct json_member **members,
+			size_t *count, size_t *cap)
+{
+	sc->i++;
+	skip_space(sc);
+	if (sc->i < sc->n && sc->s[sc->i] == '}') {
+		sc->i++;
+		return true;
+	}
+	for (;;) {
+		skip_space(sc);
+		if (sc->i >= sc->n)
+			return fail(sc, "unterminated object");
+		if (sc->s[sc->i] != '"')
+			return fail(sc, "expected a string key in object");
+		struct json_member m = {0};
+		m.key_off = sc->i + 1;
+		if (!scan_string(sc, &m.key_has_escape))
+			return false;
+		m.key_len = sc->i - 1 - m.key_off;
+		skip_space(sc);
+		if (sc->i >= sc->n || sc->s[sc->i] != ':')
+			return fail(sc, "expected ':' after key");
+		sc->i++;
+		skip_space(sc);
+		m.val_off = sc->i;
+		if (!scan_value(sc, depth + 1, &m.type, &m.val_has_escape))
+			return false;
+		m.val_len = sc->i - m.val_off;
+		if (members) {
+			if (*count == *cap) {
+				*cap = *cap ? *cap * 2 : 16;
+				*members = xrealloc(*members, *cap * sizeof **members);
+			}
+			(*members)[(*count)++] = m;
+		}
+		skip_space(sc);
+		if (sc->i >= sc->n)
+			return fail(sc, "unterminated object");
+		if (sc->s[sc->i] == '}') {
+			sc->i++;
+			return true;
+		}
+		if (sc->s[sc->i] != ',')
+			return fail(sc, "expected ',' or '}' in object");
+		sc->i++;
+	}
+}
+
+static bool scan_value(struct scanner *sc, int depth, enum json_type *type,
+		       bool *has_escape)
+{
+	*has_escape = false;
+	if (depth > JSON_MAX_DEPTH)
+		return fail(sc, "nesting too deep");
+	if (sc->i >= sc->n)
+		return fail(sc, "expected a value");
+	switch (sc->s[sc->i]) {
+	case '"':
+		*type = JSON_STRING;
+		return scan_string(sc, has_escape);
+	case '{':
+		*type = JSON_OBJECT;
+		return scan_object(sc, depth, NULL, NULL, NULL);
+	case '[':
+		*type = JSON_ARRAY;
+		return scan_array(sc, depth);
+	case 't':
+		*type = JSON_TRUE;
+		return scan_literal(sc, "true", 4);
+	case 'f':
+		*type = JSON_FALSE;
+		return scan_literal(sc, "false", 5);
+	case 'n':
+		*type = JSON_NULL;
+		return scan_literal(sc, "null", 4);
+	default:
+		*type = JSON_NUMBER;
+		return scan_number(sc);
+	}
+}
+
+bool json_scan_object(const char *s, size_t n, struct json_member **members,
+		      size_t *count, size_t *cap, struct json_error *err)
+{
+	struct scanner sc = {.s = (const unsigned char *)s, .n = n};
+	*count = 0;
+	skip_space(&sc);
+	bool ok;
+	if (sc.i >= n)
+		ok = fail(&sc, "empty line");
+	else if (sc.s[sc.i] != '{')
+		ok = fail(&sc, "not a JSON object");
+	else
+		ok = scan_object(&sc, 1, members, count, cap);
+	if (ok) {
+		skip_space(&sc);
+		if (sc.i != n)
+			ok = fail(&sc, "trailing characters after the object");
+	}
+	if (!ok && err) {
+		err->offset = sc.where;
+		err->message = sc.message;
+	}
+	return ok;
+}
+
+static unsigned hex4(const char *s)
+{
+	unsigned v = 0;
+	for (int k = 0; k < 4; k++)
+		v = v << 4 | (unsigned)hex_value((unsigned char)s[k]);
+	return v;
+}
+
+void json_unescape(const char *s, size_t n, struct buf *out)
+{
+	buf_reserve(out, n);
+	size_t i = 0;
+	while (i < n) {
+		const char *bs = memchr(s + i, '\\', n - i);
+		size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+		buf_add(out, s + i, run);
+		i += run;
+		if (i >= n)
+			break;
+		char c = s[i + 1];
+		i += 2;
+		switch (c) {
+		case 'b': buf_addc(out, '\b'); break;
+		case 'f': buf_addc(out, '\f'); break;
+		case 'n': buf_addc(out, '\n'); break;
+		case 'r': buf_addc(out, '\r'); break;
+		case 't': buf_addc(out, '\t'); break;
+		case 'u': {
+			uint32_t cp = hex4(s + i);
+			i += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				uint32_t lo = hex4(s + i + 2);
+				i += 6;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			}
+			char enc[4];
+			buf_add(out, enc, utf8_encode(cp, enc));
+			break;
+		}
+		default: buf_addc(out, c); break;
+		}
+	}
+}
+
+size_t json_append_string(struct buf *out, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t replaced = 0, i = 0;
+	buf_reserve(out, n + 2);
+	buf_addc(out, '"');
+	while (i < n) {
+		size_t j = next_special(s, i, n);
+		buf_add(out, s + i, j - i);
+		i = j;
+		if (i >= n)
+			break;
+		unsigned char c = s[i];
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t k = utf8_decode(str + i, n - i, &cp);
+			if (k) {
+				buf_add(out, s + i, k);
+				i += k;
+			} else {
+				buf_add(out, "\xEF\xBF\xBD", 3);
+				replaced++;
+				i++;
+				while (i < n && (s[i] & 0xC0) == 0x80)
+					i++;
+			}
+			continue;
+		}
+		i++;
+		switch (c) {
+		case '"': buf_add(out, "\\\"", 2); break;
+		case '\\': buf_add(out, "\\\\", 2); break;
+		case '\n': buf_add(out, "\\n", 2); break;
+		case '\t': buf_add(out, "\\t", 2); break;
+		case '\r': buf_add(out, "\\r", 2); break;
+		case '\b': buf_add(out, "\\b", 2); break;
+		case '\f': buf_add(out, "\\f", 2); break;
+		default: {
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			buf_add(out, e, 6);
+		}
+		}
+	}
+	buf_addc(out, '"');
+	return replaced;
+}

@@ -1,0 +1,28 @@
+#ifndef NEWSUTILS_UTF8_H
+#define NEWSUTILS_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+ * U+10FFFF. */
+
+/* Returns the length of the longest valid UTF-8 prefix of s[0..n). */
+size_t utf8_valid_prefix(const char *s, size_t n);
+/* Returns whether s[0..n) is entirely valid UTF-8. */
+bool utf8_is_valid(const char *s, size_t n);
+/* Decodes one code point at s; returns its length in bytes, or 0 if the
+ * bytes at s do not start a valid sequence within n. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encodes cp (a Unicode scalar value) into out; returns the length 1..4. */
+size_t utf8_encode(uint32_t cp, char out[4]);
+/* Appends s to out with every invalid sequence replaced by U+FFFD; returns
+ * how many replacements were made. */
+size_t utf8_append_sanitized(struct buf *out, const char *s, size_t n);
+/* Returns the number of code points in valid UTF-8 s[0..n). */
+size_t utf8_count(const char *s, size_t n);
+
+#endif
