@@ -49,6 +49,9 @@ FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:test/fuzz/fuzz_%.c=$(BUILD)/test/fuzz/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/fuzz_%.c=build-fuzz/fuzz_%)
 
+BENCH_SRC := $(sort $(wildcard test/bench/*.c))
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+
 MAN      := $(PROGRAMS:%=docs/man/%.1)
 
 .PHONY: all check check-unit check-cli check-golden check-fuzz check-docs \
@@ -91,6 +94,10 @@ $(BUILD)/test/unit/test_%: $(BUILD)/test/unit/test_%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/test/bench/%: $(BUILD)/test/bench/%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/test/fuzz/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -125,8 +132,9 @@ build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC)
 		-fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) \
 		-o $@ $< $(LIB_SRC) $(LIBS)
 
-bench: $(BINS)
-	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/bench
+bench: $(BINS) $(BENCH_BIN)
+	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_BENCH_BIN=$(CURDIR)/$(BUILD)/test/bench \
+		scripts/bench
 
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -139,4 +147,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)

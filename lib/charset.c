@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -81,6 +82,28 @@ static const char *iconv_name(const char *name)
 	return name;
 }
 
+/* Whether valid multi-byte UTF-8 sequences outnumber the invalid bytes. */
+static bool mostly_utf8(const char *s, size_t n)
+{
+	size_t good = 0, bad = 0, i = 0;
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (k) {
+			good++;
+			i += k;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return good > bad;
+}
+
 /* Browsers read these labels as the Windows code pages (WHATWG Encoding
  * standard), and so did the people who wrote the pages. */
 static const char *whatwg_alias(const char *label)
@@ -115,6 +138,12 @@ const char *charset_to_utf8(const char *s, size_t n, const char *declared, struc
 	}
 	if (utf8_is_valid(s, n)) {
 		buf_add(out, s, n);
+		return "utf-8";
+	}
+	/* Text that is mostly UTF-8 with a few damaged bytes stays UTF-8: read
+	 * as a code page, every good character in it would turn to mojibake. */
+	if (mostly_utf8(s, n)) {
+		*replaced = utf8_append_sanitized(out, s, n);
 		return "utf-8";
 	}
 	/* A declared charset names the encoding when it converts cleanly;

@@ -241,8 +241,8 @@ void cli_write_stats(const struct cli *cli, const struct stats *s)
 	}
 	FILE *f = fopen(cli->stats, "w");
 	if (!f)
-		die("%s: %s", cli->stats, strerror(errno));
+		die("%s: %s", cli->stats, diag_strerror(errno));
 	int rc = stats_write(s, f);
 	if (fclose(f) != 0 || rc < 0)
-		die("%s: cannot write the stats: %s", cli->stats, strerror(errno));
+		die("%s: cannot write the stats: %s", cli->stats, diag_strerror(errno));
 }

@@ -126,7 +126,7 @@ _Noreturn void die_write(const char *name, int err)
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 	}
-	fprintf(stderr, "%s: %s: write error: %s\n", progname, name, strerror(err));
+	fprintf(stderr, "%s: %s: write error: %s\n", progname, name, diag_strerror(err));
 	exit(STATUS_FAILURE);
 }
 
@@ -166,6 +166,15 @@ void diag_forget_temp(const char *path)
 			free(p);
 			return;
 		}
+}
+
+const char *diag_strerror(int err)
+{
+	static char text[256];
+	snprintf(text, sizeof text, "%s", strerror(err));
+	if (text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z'))
+		text[0] = (char)(text[0] - 'A' + 'a');
+	return text;
 }
 
 void diag_close_stdout(void)

@@ -38,6 +38,10 @@ void diag_track_temp(const char *path);
 /* Stops tracking path (it was renamed into place or removed). */
 void diag_forget_temp(const char *path);
 
+/* Returns strerror(err) with its first letter lowercased, as messages
+ * are written ("no such file or directory"); valid until the next call. */
+const char *diag_strerror(int err);
+
 /* Checks and closes stdout: the last thing a program does before exiting. */
 void diag_close_stdout(void);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "diag.h"
 
 enum { CHUNK = 1 << 20, SNIFF = 8 };
 
@@ -71,7 +72,7 @@ static ssize_t read_fd(struct reader *r, void *dst, size_t n)
 			return k;
 		}
 		if (errno != EINTR) {
-			snprintf(r->error, sizeof r->error, "%s", strerror(errno));
+			snprintf(r->error, sizeof r->error, "%s", diag_strerror(errno));
 			return -1;
 		}
 	}
@@ -138,7 +139,7 @@ struct reader *reader_open(const char *path, char *err, size_t err_size)
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		r->name = xstrdup(path);
 		if (r->fd < 0) {
-			snprintf(err, err_size, "%s: %s", path, strerror(errno));
+			snprintf(err, err_size, "%s: %s", path, diag_strerror(errno));
 			reader_close(r);
 			return NULL;
 		}

@@ -129,7 +129,7 @@ struct writer *writer_open(const char *path, char *err, size_t err_size)
 	buf_printf(&temp, "%s.tmp.XXXXXX", path);
 	w->fd = mkstemp(temp.data);
 	if (w->fd < 0) {
-		snprintf(err, err_size, "%s: cannot create: %s", path, strerror(errno));
+		snprintf(err, err_size, "%s: cannot create: %s", path, diag_strerror(errno));
 		buf_free(&temp);
 		free(w->buffer);
 		free(w->name);

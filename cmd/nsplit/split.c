@@ -616,7 +616,7 @@ static void split_dir(struct split *s, const char *dir, const char *rel)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		error("%s: cannot read directory: %s", dir, strerror(errno));
+		error("%s: cannot read directory: %s", dir, diag_strerror(errno));
 		stats_add(&s->stats, NULL, "errors", 1);
 		s->had_error = true;
 		return;
@@ -643,7 +643,7 @@ static void split_dir(struct split *s, const char *dir, const char *rel)
 		buf_printf(&sub, "%s%s%s", rel ? rel : "", rel ? "/" : "", names[i]);
 		struct stat st, lst;
 		if (lstat(path.data, &lst) < 0 || stat(path.data, &st) < 0) {
-			error("%s: %s", path.data, strerror(errno));
+			error("%s: %s", path.data, diag_strerror(errno));
 			stats_add(&s->stats, NULL, "errors", 1);
 			s->had_error = true;
 		} else if (S_ISDIR(st.st_mode)) {
@@ -679,7 +679,7 @@ void split_path(struct split *s, const char *path)
 	}
 	struct stat st;
 	if (stat(path, &st) < 0) {
-		error("%s: %s", path, strerror(errno));
+		error("%s: %s", path, diag_strerror(errno));
 		stats_add(&s->stats, NULL, "errors", 1);
 		s->had_error = true;
 		return;
