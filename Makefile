@@ -14,7 +14,7 @@ SANITIZE ?=
 BUILD   ?= build$(if $(SANITIZE),-san)
 
 PROGRAMS := nsplit
-PKGS     := libarchive zlib libzstd libxxhash
+PKGS     := libarchive zlib libzstd libxxhash liblzma liblz4
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -32,7 +32,7 @@ endif
 ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARNINGS) \
                $(CFLAGS) $(SAN_FLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
-LIBS        := $(PKG_LIBS)
+LIBS        := $(PKG_LIBS) -lbz2
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

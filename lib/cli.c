@@ -1,6 +1,9 @@
 #include "cli.h"
 
 #include <archive.h>
+#include <bzlib.h>
+#include <lz4.h>
+#include <lzma.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -86,8 +89,10 @@ static _Noreturn void show_version(const struct cli_spec *spec)
 	unsigned xxh = XXH_versionNumber();
 	printf("%s (newsutils) %s\n", spec->name, NEWSUTILS_VERSION);
 	printf("%s\n", archive_version_details());
-	printf("zlib %s\nzstd %s\nxxhash %u.%u.%u\n", zlibVersion(), ZSTD_versionString(),
-	       xxh / 10000, xxh / 100 % 100, xxh % 100);
+	/* Decompression is ours (lib/decoder), so name those libraries too. */
+	printf("zlib %s\nbzip2 %s\nxz %s\nzstd %s\nlz4 %s\nxxhash %u.%u.%u\n", zlibVersion(),
+	       BZ2_bzlibVersion(), lzma_version_string(), ZSTD_versionString(),
+	       LZ4_versionString(), xxh / 10000, xxh / 100 % 100, xxh % 100);
 	diag_close_stdout();
 	exit(STATUS_OK);
 }

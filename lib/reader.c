@@ -1,6 +1,5 @@
 #include "reader.h"
 
-#include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "decoder.h"
 #include "diag.h"
 
 enum { CHUNK = 1 << 20, SNIFF = 8 };
@@ -17,50 +17,25 @@ enum { CHUNK = 1 << 20, SNIFF = 8 };
 struct reader {
 	int fd;
 	bool owns_fd;
+	bool is_regular;
 	char *name;
-	const char *compression;
-	struct archive *archive; /* NULL when the input is not compressed */
+	enum decoder_kind kind;
+	struct decoder *decoder; /* NULL when the input is not compressed */
 	unsigned char sniffed[SNIFF];
 	size_t sniffed_len, sniffed_pos;
-	char *raw;               /* libarchive's input chunk */
 	uint64_t raw_offset;
 	int64_t raw_size;
-	bool at_eof;
+	bool is_eof;
 	/* line buffer: bytes [start, end) are read but not yet returned */
 	char *lines;
 	size_t start, end, cap;
 	char error[256];
 };
 
-void reader_allow_filters(struct archive *a)
-{
-	/* Each version function is NULL when libarchive was built without that
-	 * library, and then the support call would fall back to a program. */
-	if (archive_zlib_version())
-		archive_read_support_filter_gzip(a);
-	if (archive_bzlib_version())
-		archive_read_support_filter_bzip2(a);
-	if (archive_liblzma_version())
-		archive_read_support_filter_xz(a);
-	if (archive_libzstd_version())
-		archive_read_support_filter_zstd(a);
-	if (archive_liblz4_version())
-		archive_read_support_filter_lz4(a);
-}
-
 const char *reader_sniff_compression(const unsigned char *p, size_t n)
 {
-	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-		return "gzip";
-	if (n >= 3 && memcmp(p, "BZh", 3) == 0)
-		return "bzip2";
-	if (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
-		return "xz";
-	if (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
-		return "zstd";
-	if (n >= 4 && memcmp(p, "\x04\x22\x4d\x18", 4) == 0)
-		return "lz4";
-	return NULL;
+	enum decoder_kind kind = decoder_sniff(p, n);
+	return kind == DECODER_NONE ? NULL : decoder_name(kind);
 }
 
 static ssize_t read_fd(struct reader *r, void *dst, size_t n)
@@ -78,9 +53,10 @@ static ssize_t read_fd(struct reader *r, void *dst, size_t n)
 	}
 }
 
-/* Reads from the input, first handing back the bytes sniffed at open. */
-static ssize_t read_input(struct reader *r, void *dst, size_t n)
+/* Reads the raw input, first handing back the bytes sniffed at open. */
+static ssize_t read_raw(void *ctx, void *dst, size_t n)
 {
+	struct reader *r = ctx;
 	if (r->sniffed_pos < r->sniffed_len) {
 		size_t k = r->sniffed_len - r->sniffed_pos;
 		if (k > n)
@@ -90,42 +66,6 @@ static ssize_t read_input(struct reader *r, void *dst, size_t n)
 		return (ssize_t)k;
 	}
 	return read_fd(r, dst, n);
-}
-
-static la_ssize_t archive_read_cb(struct archive *a, void *data, const void **block)
-{
-	(void)a;
-	struct reader *r = data;
-	ssize_t k = read_input(r, r->raw, CHUNK);
-	*block = r->raw;
-	if (k < 0) {
-		archive_set_error(a, EIO, "%s", r->error);
-		return -1;
-	}
-	return k;
-}
-
-static bool open_decompressor(struct reader *r)
-{
-	struct archive *a = archive_read_new();
-	if (!a) {
-		snprintf(r->error, sizeof r->error, "out of memory");
-		return false;
-	}
-	archive_read_support_format_raw(a);
-	reader_allow_filters(a);
-	r->raw = xmalloc(CHUNK);
-	struct archive_entry *entry;
-	if (archive_read_open(a, r, NULL, archive_read_cb, NULL) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &entry) != ARCHIVE_OK) {
-		snprintf(r->error, sizeof r->error, "%s compressed input: %s",
-			 r->compression, archive_error_string(a) ? archive_error_string(a)
-							        : "cannot be read");
-		archive_read_free(a);
-		return false;
-	}
-	r->archive = a;
-	return true;
 }
 
 struct reader *reader_open(const char *path, char *err, size_t err_size)
@@ -152,11 +92,12 @@ struct reader *reader_open(const char *path, char *err, size_t err_size)
 			reader_close(r);
 			return NULL;
 		}
-		if (S_ISREG(st.st_mode))
+		if (S_ISREG(st.st_mode)) {
 			r->raw_size = st.st_size;
+			r->is_regular = lseek(r->fd, 0, SEEK_CUR) == 0;
+		}
 	}
-	/* Sniff the magic number; a short read of a pipe is fine, keep going
-	 * until SNIFF bytes or the end. */
+	/* Sniff the magic number; a pipe may give it in pieces. */
 	while (r->sniffed_len < SNIFF) {
 		ssize_t k = read_fd(r, r->sniffed + r->sniffed_len, SNIFF - r->sniffed_len);
 		if (k < 0) {
@@ -168,34 +109,52 @@ struct reader *reader_open(const char *path, char *err, size_t err_size)
 			break;
 		r->sniffed_len += (size_t)k;
 	}
-	r->compression = reader_sniff_compression(r->sniffed, r->sniffed_len);
-	if (r->compression && !open_decompressor(r)) {
-		snprintf(err, err_size, "%s: %s", r->name, r->error);
-		reader_close(r);
-		return NULL;
+	r->kind = decoder_sniff(r->sniffed, r->sniffed_len);
+	if (r->kind != DECODER_NONE) {
+		r->decoder = decoder_new(r->kind, read_raw, r);
+		r->is_regular = false;
 	}
-	if (!r->compression)
-		r->compression = "none";
 	return r;
 }
 
 ssize_t reader_read(struct reader *r, void *dst, size_t n)
 {
-	if (r->at_eof)
+	if (r->is_eof)
 		return 0;
 	ssize_t k;
-	if (r->archive) {
-		k = archive_read_data(r->archive, dst, n);
+	if (r->decoder) {
+		k = decoder_read(r->decoder, dst, n);
 		if (k < 0)
-			snprintf(r->error, sizeof r->error, "%s",
-				 archive_error_string(r->archive) ? archive_error_string(r->archive)
-								  : "decompression failed");
+			snprintf(r->error, sizeof r->error, "%s", decoder_error(r->decoder));
 	} else {
-		k = read_input(r, dst, n);
+		k = read_raw(r, dst, n);
 	}
 	if (k == 0)
-		r->at_eof = true;
-	return k < 0 ? -1 : k;
+		r->is_eof = true;
+	return k;
+}
+
+bool reader_is_seekable(const struct reader *r)
+{
+	return r->is_regular;
+}
+
+int64_t reader_seek(struct reader *r, int64_t offset, int whence)
+{
+	if (!r->is_regular)
+		return -1;
+	if (whence == SEEK_CUR) {
+		/* Sniffed bytes not yet handed out are still ahead of us. */
+		offset += (int64_t)r->raw_offset - (int64_t)(r->sniffed_len - r->sniffed_pos);
+		whence = SEEK_SET;
+	}
+	off_t pos = lseek(r->fd, (off_t)offset, whence);
+	if (pos < 0)
+		return -1;
+	r->sniffed_pos = r->sniffed_len;
+	r->is_eof = false;
+	r->raw_offset = (uint64_t)pos;
+	return pos;
 }
 
 int reader_getline(struct reader *r, const char **line, size_t *len, bool *has_newline)
@@ -250,7 +209,7 @@ const char *reader_error(const struct reader *r)
 
 const char *reader_compression(const struct reader *r)
 {
-	return r->compression;
+	return decoder_name(r->kind);
 }
 
 uint64_t reader_raw_offset(const struct reader *r)
@@ -267,11 +226,9 @@ void reader_close(struct reader *r)
 {
 	if (!r)
 		return;
-	if (r->archive)
-		archive_read_free(r->archive);
+	decoder_free(r->decoder);
 	if (r->owns_fd)
 		close(r->fd);
-	free(r->raw);
 	free(r->lines);
 	free(r->name);
 	free(r);

@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct archive;
-
 /* A byte stream from a path or stdin, decompressed transparently when its
- * first bytes show gzip, bzip2, xz, zstd or lz4, and split into lines. */
+ * first bytes show gzip, bzip2, xz, zstd or lz4 (lib/decoder), and split
+ * into lines. A damaged compressed input gives every byte before the
+ * damage, then an error. */
 struct reader;
 
 /* Opens path ("-" or NULL for stdin, shown as "<stdin>"). Returns NULL and
@@ -22,6 +22,10 @@ ssize_t reader_read(struct reader *r, void *dst, size_t n);
  * next call, NUL-safe, without its '\n') and *has_newline set, 0 at the end
  * of input, or -1 on a read error. */
 int reader_getline(struct reader *r, const char **line, size_t *len, bool *has_newline);
+/* Returns whether the stream is a plain regular file, so that it can seek. */
+bool reader_is_seekable(const struct reader *r);
+/* Seeks a seekable stream like lseek; returns the new offset or -1. */
+int64_t reader_seek(struct reader *r, int64_t offset, int whence);
 /* Returns the name to show in messages ("<stdin>" for standard input). */
 const char *reader_name(const struct reader *r);
 /* Returns the last error message. */
@@ -34,11 +38,6 @@ uint64_t reader_raw_offset(const struct reader *r);
 int64_t reader_raw_size(const struct reader *r);
 /* Closes the stream and frees it. */
 void reader_close(struct reader *r);
-
-/* Enables exactly the allowed decompression filters (gzip, bzip2, xz, zstd,
- * lz4) on a libarchive read handle, and only those built into libarchive,
- * so that it never runs an external program nor decodes uuencode. */
-void reader_allow_filters(struct archive *a);
 
 /* Returns the name of the compression whose magic number starts p[0..n),
  * or NULL if none of the allowed ones does. */

@@ -373,8 +373,12 @@ size_t article_mail(const char *s, size_t n, const struct article_sink *sink)
 			}
 			char sub[32];
 			snprintf(sub, sizeof sub, "%zu", ++ordinal);
-			if (start < next)
-				mail_message(s + start, next - start, sink, sub, &count);
+			/* The blank line before a "From " line belongs to the separator. */
+			size_t end = next;
+			if (end < n && end - start >= 2 && s[end - 1] == '\n' && s[end - 2] == '\n')
+				end--;
+			if (start < end)
+				mail_message(s + start, end - start, sink, sub, &count);
 			i = next;
 		}
 		return count;

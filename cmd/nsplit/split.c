@@ -73,16 +73,20 @@ static void idset_free(struct idset *set)
 	memset(set, 0, sizeof *set);
 }
 
-void split_make_id(char out[21], const char *input, const char *member, const char *sub,
-		   uint64_t occurrence)
+void split_make_id(char out[21], const char *input, uint64_t input_occurrence,
+		   const char *member, const char *sub, uint64_t occurrence)
 {
 	XXH3_state_t *st = XXH3_createState();
 	XXH3_128bits_reset(st);
 	XXH3_128bits_update(st, input, strlen(input) + 1);
 	XXH3_128bits_update(st, member ? member : "", strlen(member ? member : "") + 1);
 	XXH3_128bits_update(st, sub, strlen(sub) + 1);
-	if (occurrence)
-		XXH3_128bits_update(st, &occurrence, sizeof occurrence);
+	/* Repeat counts change the id only when there is a repeat, so that the
+	 * ids of ordinary runs do not depend on them. */
+	if (input_occurrence || occurrence) {
+		uint64_t counts[2] = {input_occurrence, occurrence};
+		XXH3_128bits_update(st, counts, sizeof counts);
+	}
 	XXH128_hash_t h = XXH3_128bits_digest(st);
 	XXH3_freeState(st);
 	snprintf(out, 21, "%016llx%04llx", (unsigned long long)h.high64,
@@ -137,9 +141,9 @@ static void fail_unit(struct split *s, const char *what)
 	s->had_error = true;
 }
 
-static void show_progress(struct split *s, struct archive *a)
+static void show_progress(struct split *s)
 {
-	uint64_t done = s->raw_done + (a ? (uint64_t)archive_filter_bytes(a, -1) : 0);
+	uint64_t done = s->raw_done + (s->reader ? reader_raw_offset(s->reader) : 0);
 	progress_update(&s->progress, s->records, done, done, s->raw_total);
 }
 
@@ -164,11 +168,11 @@ static void emit(void *ctx, const struct article *a)
 	XXH64_hash_t key = XXH3_64bits_withSeed(s->member ? s->member : "",
 						strlen(s->member ? s->member : ""),
 						XXH3_64bits(a->sub, strlen(a->sub)));
-	uint64_t occurrence = s->input_occurrence;
+	uint64_t occurrence = 0;
 	while (!idset_add(&s->units_seen, key + occurrence * 0x9E3779B97F4A7C15ull))
 		occurrence++;
 	char id[21];
-	split_make_id(id, s->input, s->member, a->sub, occurrence);
+	split_make_id(id, s->input, s->input_occurrence, s->member, a->sub, occurrence);
 
 	buf_clear(&s->source);
 	buf_adds(&s->source, s->input);
@@ -416,7 +420,7 @@ static bool split_warc(struct split *s, struct archive *ar, const char *prefix, 
 		}
 		stats_add(&s->stats, NULL, "warc_records", 1);
 		warc_record(s, &r, ++ordinal);
-		show_progress(s, ar);
+		show_progress(s);
 	}
 	warc_record_free(&r);
 	stream_free(&st);
@@ -466,49 +470,46 @@ static bool read_entry(struct split *s, struct archive *a, uint64_t limit)
 	}
 }
 
-/* Handles the current entry; returns false when the archive cannot go on. */
-static bool split_entry(struct split *s, struct archive *a, struct archive_entry *e,
-			bool is_plain, const char *walk_name)
+/* What became of an entry. */
+enum entry_result {
+	ENTRY_DONE,       /* written or skipped; go on */
+	ENTRY_STOPPED,    /* the archive cannot go on; the error was reported */
+	ENTRY_READ_ERROR, /* its data could not be read; the caller reports why */
+};
+
+/* Handles the current entry. */
+static enum entry_result split_entry(struct split *s, struct archive *a,
+				     struct archive_entry *e, bool is_plain,
+				     const char *walk_name)
 {
 	stats_add(&s->stats, NULL, "members", 1);
 	const char *match_name = is_plain ? walk_name : s->member;
 	if (!is_plain && archive_entry_filetype(e) != AE_IFREG) {
 		skip(s, NULL, archive_entry_filetype(e) == AE_IFDIR ? "directory" : "not-a-file");
-		return true;
+		return ENTRY_DONE;
 	}
 	if (match_name && !split_name_wanted(&s->opt, match_name)) {
 		skip(s, NULL, "excluded");
-		return true;
+		return ENTRY_DONE;
 	}
 	if (archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > s->opt.max_size) {
 		skip(s, NULL, "too-large");
-		return true;
+		return ENTRY_DONE;
 	}
 	buf_clear(&s->data);
-	struct buf msg = {0};
 	enum split_format format = format_for(s, match_name ? match_name : s->member);
 	/* Sniff first: a WARC file is read record by record, however large. */
-	if (!read_entry(s, a, SNIFF)) {
-		fail_unit(s, lower_first(archive_error_string(a), &msg));
-		buf_free(&msg);
-		return false;
-	}
+	if (!read_entry(s, a, SNIFF))
+		return ENTRY_READ_ERROR;
 	if (format == FORMAT_WARC || (format == FORMAT_AUTO && warc_sniff(s->data.data, s->data.len))) {
 		if (!warc_sniff(s->data.data ? s->data.data : "", s->data.len)) {
 			skip(s, NULL, "not-warc");
-			buf_free(&msg);
-			return true;
+			return ENTRY_DONE;
 		}
-		bool ok = split_warc(s, a, s->data.data, s->data.len);
-		buf_free(&msg);
-		return ok;
+		return split_warc(s, a, s->data.data, s->data.len) ? ENTRY_DONE : ENTRY_STOPPED;
 	}
-	if (s->data.len == SNIFF && !read_entry(s, a, s->opt.max_size + 1)) {
-		fail_unit(s, lower_first(archive_error_string(a), &msg));
-		buf_free(&msg);
-		return false;
-	}
-	buf_free(&msg);
+	if (s->data.len == SNIFF && !read_entry(s, a, s->opt.max_size + 1))
+		return ENTRY_READ_ERROR;
 	const char *p = s->data.data ? s->data.data : "";
 	size_t n = s->data.len;
 	if (n > s->opt.max_size)
@@ -521,13 +522,14 @@ static bool split_entry(struct split *s, struct archive *a, struct archive_entry
 		skip(s, NULL, "binary");
 	else
 		process_content(s, p, n, format);
-	return true;
+	return ENTRY_DONE;
 }
 
 static void enable_formats(struct archive *a)
 {
 	/* An allow-list: mtree is left out because it opens the files an
-	 * archive names on this machine; WARC is parsed by nsplit itself. */
+	 * archive names on this machine; WARC is parsed by nsplit itself; no
+	 * filter is enabled, since lib/reader decompresses. */
 	archive_read_support_format_7zip(a);
 	archive_read_support_format_ar(a);
 	archive_read_support_format_cab(a);
@@ -541,7 +543,57 @@ static void enable_formats(struct archive *a)
 	archive_read_support_format_xar(a);
 	archive_read_support_format_zip(a);
 	archive_read_support_format_raw(a);
-	reader_allow_filters(a);
+}
+
+/* libarchive reads the input through lib/reader. */
+struct input {
+	struct reader *reader;
+	char *block;
+	bool is_damaged; /* the reader failed: libarchive saw the end there */
+};
+
+/* A read error (a truncated or corrupt compressed file) is shown to
+ * libarchive as the end of the data, so that it hands out every member
+ * before the damage instead of failing in its format bidding; the error is
+ * reported once libarchive is done. */
+static la_ssize_t input_read(struct archive *a, void *ctx, const void **block)
+{
+	(void)a;
+	struct input *in = ctx;
+	*block = in->block;
+	if (in->is_damaged)
+		return 0;
+	ssize_t k = reader_read(in->reader, in->block, BLOCK);
+	if (k < 0) {
+		in->is_damaged = true;
+		return 0;
+	}
+	return k;
+}
+
+static la_int64_t input_seek(struct archive *a, void *ctx, la_int64_t offset, int whence)
+{
+	struct input *in = ctx;
+	int64_t pos = reader_seek(in->reader, offset, whence);
+	if (pos < 0) {
+		archive_set_error(a, errno, "cannot seek");
+		return ARCHIVE_FATAL;
+	}
+	return pos;
+}
+
+static la_int64_t input_skip(struct archive *a, void *ctx, la_int64_t request)
+{
+	(void)a;
+	struct input *in = ctx;
+	if (!reader_is_seekable(in->reader) || request <= 0)
+		return 0; /* libarchive then reads through */
+	int64_t here = reader_seek(in->reader, 0, SEEK_CUR);
+	int64_t size = reader_raw_size(in->reader);
+	if (here < 0 || size < 0)
+		return 0;
+	int64_t target = here + request > size ? size : here + request;
+	return reader_seek(in->reader, target, SEEK_SET) < 0 ? 0 : target - here;
 }
 
 /* Splits one file or stdin (path NULL). walk_name is the path relative to a
@@ -558,28 +610,36 @@ static void split_file(struct split *s, const char *path, const char *display,
 		s->input_occurrence++;
 	stats_add(&s->stats, NULL, "inputs", 1);
 
-	struct archive *a = archive_read_new();
-	enable_formats(a);
-	int rc = path ? archive_read_open_filename(a, path, BLOCK)
-		      : archive_read_open_fd(a, STDIN_FILENO, BLOCK);
-	struct buf msg = {0};
-	if (rc != ARCHIVE_OK) {
-		fail_unit(s, lower_first(archive_error_string(a), &msg));
-		archive_read_free(a);
-		buf_free(&msg);
+	char err[512];
+	struct input in = {reader_open(path, err, sizeof err), NULL, false};
+	if (!in.reader) {
+		error("%s", err);
+		stats_add(&s->stats, NULL, "errors", 1);
+		s->had_error = true;
 		return;
 	}
+	in.block = xmalloc(BLOCK);
+	s->reader = in.reader;
+	struct archive *a = archive_read_new();
+	enable_formats(a);
+	archive_read_set_callback_data(a, &in);
+	archive_read_set_read_callback(a, input_read);
+	archive_read_set_skip_callback(a, input_skip);
+	if (reader_is_seekable(in.reader))
+		archive_read_set_seek_callback(a, input_seek);
+	struct buf msg = {0};
+	int rc = archive_read_open1(a);
 	struct archive_entry *e;
 	uint64_t entries = 0;
-	for (;;) {
+	bool is_reported = false;
+	while (rc == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+		s->member = NULL; /* damage between members belongs to none */
 		rc = archive_read_next_header(a, &e);
 		if (rc == ARCHIVE_EOF)
 			break;
 		if (rc == ARCHIVE_WARN) {
 			warn("%s: %s", where(s, NULL), lower_first(archive_error_string(a), &msg));
 		} else if (rc != ARCHIVE_OK) {
-			s->member = NULL;
-			fail_unit(s, lower_first(archive_error_string(a), &msg));
 			break;
 		}
 		entries++;
@@ -592,16 +652,30 @@ static void split_file(struct split *s, const char *path, const char *display,
 			if (!s->member)
 				s->member = "";
 		}
-		if (!split_entry(s, a, e, is_plain, walk_name))
+		enum entry_result result = split_entry(s, a, e, is_plain, walk_name);
+		if (result != ENTRY_DONE) {
+			rc = ARCHIVE_FATAL;
+			is_reported = result == ENTRY_STOPPED;
 			break;
-		show_progress(s, a);
+		}
+		show_progress(s);
 	}
-	if (entries == 0 && rc == ARCHIVE_EOF) {
+	if (is_reported) {
+		/* split_entry said what went wrong */
+	} else if (in.is_damaged) {
+		/* The cause, not what libarchive made of the early end. */
+		fail_unit(s, reader_error(in.reader));
+	} else if (rc != ARCHIVE_EOF) {
+		fail_unit(s, lower_first(archive_error_string(a), &msg));
+	} else if (entries == 0) {
 		stats_add(&s->stats, NULL, "members", 1);
 		skip(s, NULL, "empty");
 	}
-	s->raw_done += (uint64_t)archive_filter_bytes(a, -1);
+	s->raw_done += reader_raw_offset(in.reader);
+	s->reader = NULL;
 	archive_read_free(a);
+	reader_close(in.reader);
+	free(in.block);
 	buf_free(&msg);
 	s->member = NULL;
 }

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "progress.h"
+#include "reader.h"
 #include "stats.h"
 #include "writer.h"
 
@@ -55,6 +56,7 @@ struct split {
 	/* the unit being read */
 	const char *input;              /* display name of the input */
 	const char *member;             /* member path, NULL for a plain file */
+	struct reader *reader;          /* the input being read */
 	struct idset units_seen;        /* member keys within the current input */
 	struct idset inputs_seen;       /* input names within the run */
 	uint64_t input_occurrence;      /* >0 when the same input is read again */
@@ -73,8 +75,9 @@ int split_finish(struct split *s);
 /* Returns whether a member path passes the --include/--exclude patterns. */
 bool split_name_wanted(const struct split_options *opt, const char *path);
 /* Fills out with the record id: 20 hex digits of XXH3-128 over the input
- * name, member path, sub-record key and repeat count. */
-void split_make_id(char out[21], const char *input, const char *member, const char *sub,
-		   uint64_t occurrence);
+ * name, member path and sub-record key, and the repeat counts of the input
+ * in the run and of the member in the input when either is not 0. */
+void split_make_id(char out[21], const char *input, uint64_t input_occurrence,
+		   const char *member, const char *sub, uint64_t occurrence);
 
 #endif
