@@ -45,6 +45,8 @@ CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard test/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
+# Fuzz targets named fuzz_<tool>_* also link that tool's core (not main.c).
+NSPLIT_CORE := $(filter-out cmd/nsplit/main.c,$(wildcard cmd/nsplit/*.c))
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:test/fuzz/fuzz_%.c=$(BUILD)/test/fuzz/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/fuzz_%.c=build-fuzz/fuzz_%)
@@ -55,7 +57,8 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 MAN      := $(PROGRAMS:%=docs/man/%.1)
 
 .PHONY: all check check-unit check-cli check-golden check-fuzz check-docs \
-        golden-update bench fuzz install uninstall clean help deps
+        check-valgrind check-corpora golden-update bench fuzz install uninstall \
+        clean help deps
 
 all: $(BINS)
 
@@ -65,6 +68,8 @@ help:
 	@echo 'make SANITIZE=address,undefined check'
 	@echo '                        the same under ASan and UBSan, built in build-san/'
 	@echo 'make DEVELOPER=1        build with -Werror'
+	@echo 'make check-valgrind     the unit tests and golden cases under valgrind'
+	@echo 'make check-corpora      run the programs over the real corpora in ../shared/data'
 	@echo 'make bench              time the programs on real corpora (needs ../shared/data)'
 	@echo 'make fuzz               build the libFuzzer targets with clang into build-fuzz/'
 	@echo 'make golden-update      rewrite the expected output of the golden cases'
@@ -102,35 +107,74 @@ $(BUILD)/test/fuzz/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/repl
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/test/fuzz/replay_nsplit_%: $(BUILD)/test/fuzz/fuzz_nsplit_%.o $(BUILD)/test/fuzz/replay.o \
+		$(NSPLIT_CORE:%.c=$(BUILD)/%.o) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/test/fuzz/fuzz_nsplit_%.o: ALL_CFLAGS += -Icmd/nsplit
+
+# Each tier leaves "passed failed" in $(RESULTS)/<tier>; check adds them up.
+RESULTS := $(BUILD)/results
+
 check: check-unit check-cli check-golden check-fuzz check-docs
-	@echo 'make check: all tiers passed'
+	@cat $(RESULTS)/* | awk '{p += $$1; f += $$2} END {printf "check: %d passed, %d failed\n", p, f}'
 
 check-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do $$t; done
+	@mkdir -p $(RESULTS); : >$(RESULTS)/unit
+	@for t in $(UNIT_BIN); do \
+		$$t >$(RESULTS)/.unit-out 2>&1; status=$$?; cat $(RESULTS)/.unit-out; \
+		sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$$/\1 \2/p' $(RESULTS)/.unit-out >>$(RESULTS)/unit; \
+		[ $$status -eq 0 ] || exit 1; done
 
 check-cli: $(BINS)
-	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin PROGRAMS='$(PROGRAMS)' test/cli/run
+	@mkdir -p $(RESULTS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin PROGRAMS='$(PROGRAMS)' NEWSUTILS_RESULTS=$(RESULTS)/cli test/cli/run
 
 check-golden: $(BINS)
-	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin test/golden/run
+	@mkdir -p $(RESULTS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_RESULTS=$(RESULTS)/golden test/golden/run
 
 golden-update: $(BINS)
 	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin test/golden/run --update
 
 check-fuzz: $(FUZZ_REPLAY)
+	@mkdir -p $(RESULTS)
 	@set -e; for t in $(FUZZ_REPLAY); do \
 		name=$${t##*/replay_}; $$t test/fuzz/corpus/$$name; done
+	@echo "$(words $(FUZZ_REPLAY)) 0" >$(RESULTS)/fuzz
 
 check-docs: $(BINS)
-	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin PROGRAMS='$(PROGRAMS)' scripts/check-docs
+	@mkdir -p $(RESULTS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin PROGRAMS='$(PROGRAMS)' NEWSUTILS_RESULTS=$(RESULTS)/docs scripts/check-docs
+
+# valgrind runs the unit tests, and the golden cases through wrappers that
+# put each program under valgrind (an error changes status and stderr).
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+
+check-valgrind: $(BINS) $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do $(VALGRIND) $$t; done
+	@mkdir -p $(BUILD)/valgrind-bin
+	@for p in $(PROGRAMS); do \
+		printf '#!/bin/sh\nexec $(VALGRIND) %s "$$@"\n' "$(CURDIR)/$(BUILD)/bin/$$p" \
+			>$(BUILD)/valgrind-bin/$$p; chmod +x $(BUILD)/valgrind-bin/$$p; done
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/valgrind-bin test/golden/run
+
+check-corpora: $(BINS)
+	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/check-corpora
 
 fuzz: $(FUZZ_BIN)
 
+FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	-Ilib $(PKG_CFLAGS)
+
 build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(@D)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 \
-		-fsanitize=fuzzer,address,undefined -Ilib $(PKG_CFLAGS) \
-		-o $@ $< $(LIB_SRC) $(LIBS)
+	$(FUZZ_CC) -o $@ $< $(LIB_SRC) $(LIBS)
+
+build-fuzz/fuzz_nsplit_%: test/fuzz/fuzz_nsplit_%.c $(LIB_SRC) $(NSPLIT_CORE)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Icmd/nsplit -o $@ $< $(LIB_SRC) $(NSPLIT_CORE) $(LIBS)
 
 bench: $(BINS) $(BENCH_BIN)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_BENCH_BIN=$(CURDIR)/$(BUILD)/test/bench \
@@ -147,4 +191,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d) \
+	$(FUZZ_SRC:%.c=$(BUILD)/%.d)

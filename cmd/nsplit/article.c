@@ -294,10 +294,14 @@ static bool header(const char *s, size_t n, const char *name, struct buf *out)
 	return false;
 }
 
-/* Returns whether s starts with an RFC 822 header line ("Name: value"). */
+/* Returns whether s starts with an RFC 822 header line ("Name: value").
+ * Continuation lines at the very top are passed over: the 20 Newsgroups
+ * "bydate" release removed Path: headers but left their folded tails. */
 static bool starts_with_header(const char *s, size_t n)
 {
 	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i = line_end(s, n, i) + 1;
 	while (i < n && s[i] > ' ' && s[i] < 127 && s[i] != ':')
 		i++;
 	return i > 0 && i < n && s[i] == ':';

@@ -353,6 +353,10 @@ test_mail_format_reads_usenet_posts_and_mbox() {
 	assertEquals "an mbox gives one record per message" '["One","2001-01-01T10:00:00+01:00","First body.\n"]
 ["Two",null,"Second body.\n"]' "$(jq -c '[.title,.date,.text]' "$WORK/out")"
 	assertEquals "messages are told apart in the source" "$WORK/box.mbox#2" "$(tail -n 1 "$WORK/out" | jq -r .source)"
+	# The bydate release of 20 Newsgroups left folded Path: tails on top.
+	printf ' cs.utexas.edu!news\nFrom: x@y\nSubject: Orphan\n\nBody.\n' >"$WORK/orphan"
+	"$P" -f mail "$WORK/orphan" >"$WORK/out"
+	assertEquals "a leading continuation line is passed over" '["Orphan","Body.\n"]' "$(jq -c '[.title,.text]' "$WORK/out")"
 }
 
 test_reuters_format_reads_sgml_records() {
