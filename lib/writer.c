@@ -20,7 +20,9 @@ enum compression { PLAIN, GZIP, ZSTD };
 struct writer {
 	int fd;
 	char *name;
-	char *temp;      /* temporary path, NULL for stdout */
+	char *temp;      /* temporary path, NULL for stdout and special files */
+	char *target;    /* what temp is renamed to (a link's target) */
+	bool is_special; /* a device or FIFO, written in place */
 	enum compression compression;
 	z_stream z;
 	ZSTD_CStream *zstd;
@@ -125,8 +127,30 @@ struct writer *writer_open(const char *path, char *err, size_t err_size)
 		return w;
 	}
 	w->name = xstrdup(path);
+	/* Only a regular file is replaced atomically: a device or a FIFO
+	 * (-o /dev/null, a named pipe) is written as it is, never renamed over. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		w->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (w->fd < 0) {
+			snprintf(err, err_size, "%s: cannot open: %s", path, diag_strerror(errno));
+			free(w->buffer);
+			free(w->name);
+			free(w);
+			return NULL;
+		}
+		w->is_special = true;
+		return w;
+	}
+	/* Through a symbolic link, replace the file it points to and keep the link. */
+	char *real = NULL;
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		real = realpath(path, NULL);
+	w->target = xstrdup(real ? real : path);
+	free(real);
 	struct buf temp = {0};
-	buf_printf(&temp, "%s.tmp.XXXXXX", path);
+	buf_printf(&temp, "%s.tmp.XXXXXX", w->target);
 	w->fd = mkstemp(temp.data);
 	if (w->fd < 0) {
 		snprintf(err, err_size, "%s: cannot create: %s", path, diag_strerror(errno));
@@ -197,6 +221,7 @@ static void release(struct writer *w)
 		diag_forget_temp(w->temp);
 		free(w->temp);
 	}
+	free(w->target);
 	free(w->buffer);
 	free(w->packed);
 	free(w->name);
@@ -206,6 +231,10 @@ static void release(struct writer *w)
 int writer_close(struct writer *w, int *err_out)
 {
 	int rc = w->err ? -1 : drain(w, w->compression != PLAIN);
+	if (w->is_special && close(w->fd) < 0 && rc == 0) {
+		w->err = errno;
+		rc = -1;
+	}
 	if (w->temp) {
 		if (rc == 0 && fsync(w->fd) < 0 && errno != EINVAL) {
 			w->err = errno;
@@ -215,7 +244,7 @@ int writer_close(struct writer *w, int *err_out)
 			w->err = errno;
 			rc = -1;
 		}
-		if (rc == 0 && rename(w->temp, w->name) < 0) {
+		if (rc == 0 && rename(w->temp, w->target) < 0) {
 			w->err = errno;
 			rc = -1;
 		}
@@ -229,6 +258,8 @@ int writer_close(struct writer *w, int *err_out)
 
 void writer_abort(struct writer *w)
 {
+	if (w->is_special)
+		close(w->fd);
 	if (w->temp) {
 		close(w->fd);
 		unlink(w->temp);

@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 /* Buffered output to stdout or to a file written atomically (a temporary
- * file beside it, renamed into place by writer_close), compressed when the
- * file name ends in .gz or .zst. */
+ * file beside it, renamed into place by writer_close; through a symbolic
+ * link, beside its target), compressed when the file name ends in .gz or
+ * .zst. Devices and FIFOs are written in place. */
 struct writer;
 
 /* Opens path for writing (NULL or "-" for stdout). Returns NULL with a

@@ -126,6 +126,22 @@ test_failed_runs_leave_no_temporary_file() {
 	assertTrue "the message says so" "grep -q 'cannot create' '$WORK/err'"
 }
 
+test_output_to_devices_and_links_is_not_renamed_over() {
+	"$P" -o /dev/null "$IN1"
+	assertEquals "-o /dev/null exits 0" 0 $?
+	assertTrue "/dev/null is still a character device" "[ -c /dev/null ]"
+	mkfifo "$WORK/fifo"
+	cat "$WORK/fifo" >"$WORK/from-fifo" &
+	"$P" -o "$WORK/fifo" "$IN1"
+	wait
+	assertTrue "a FIFO is written through" "[ -p '$WORK/fifo' ] && [ -s '$WORK/from-fifo' ]"
+	echo old >"$WORK/target.jsonl"
+	ln -s target.jsonl "$WORK/link.jsonl"
+	"$P" -o "$WORK/link.jsonl" "$IN1"
+	assertTrue "a symbolic link stays a link" "[ -L '$WORK/link.jsonl' ]"
+	assertTrue "and its target gets the output" "cmp -s '$WORK/target.jsonl' <('$P' '$IN1')"
+}
+
 test_output_is_compressed_by_extension() {
 	"$P" "$IN1" >"$WORK/stdout"
 	"$P" -o "$WORK/out.jsonl.gz" "$IN1"
