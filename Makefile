@@ -31,8 +31,8 @@ endif
 
 ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARNINGS) \
                $(CFLAGS) $(SAN_FLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
-ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
-LIBS        := $(PKG_LIBS) -lbz2
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS) -pthread
+LIBS        := $(PKG_LIBS) -lbz2 -pthread
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

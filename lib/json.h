@@ -53,5 +53,8 @@ void json_unescape(const char *s, size_t n, struct buf *out);
  * as raw UTF-8, invalid UTF-8 replaced by U+FFFD. Returns the number of
  * replacements (0 for valid input). */
 size_t json_append_string(struct buf *out, const char *s, size_t n);
+/* Like json_append_string for s already known to be valid UTF-8 (as text
+ * that went through charset_to_utf8 is): one pass instead of two. */
+void json_append_utf8(struct buf *out, const char *s, size_t n);
 
 #endif

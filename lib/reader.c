@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +15,22 @@
 #include "decoder.h"
 #include "diag.h"
 
-enum { CHUNK = 1 << 20, SNIFF = 8 };
+enum { CHUNK = 1 << 20, SNIFF = 8, SLOTS = 4, SLOT_SIZE = 1 << 20 };
+
+/* Decompression on a thread of its own, ahead of the reader: inflate was
+ * most of nsplit's time, and with it on another core the two overlap. A
+ * ring of SLOTS blocks; the bytes come out exactly as without it. */
+struct pipeline {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+	char *data[SLOTS];
+	ssize_t len[SLOTS];   /* bytes, 0 at the end, -1 on an error */
+	size_t head, count;   /* the oldest filled slot, how many are filled */
+	size_t offset;        /* bytes of the head slot already handed out */
+	bool is_stopping;
+	bool is_running;
+};
 
 struct reader {
 	int fd;
@@ -21,9 +39,10 @@ struct reader {
 	char *name;
 	enum decoder_kind kind;
 	struct decoder *decoder; /* NULL when the input is not compressed */
+	struct pipeline *pipeline; /* decoding ahead on a thread, or NULL */
 	unsigned char sniffed[SNIFF];
 	size_t sniffed_len, sniffed_pos;
-	uint64_t raw_offset;
+	atomic_uint_least64_t raw_offset; /* the decoding thread adds to it */
 	int64_t raw_size;
 	bool is_eof;
 	/* line buffer: bytes [start, end) are read but not yet returned */
@@ -43,7 +62,7 @@ static ssize_t read_fd(struct reader *r, void *dst, size_t n)
 	for (;;) {
 		ssize_t k = read(r->fd, dst, n);
 		if (k >= 0) {
-			r->raw_offset += (uint64_t)k;
+			atomic_fetch_add_explicit(&r->raw_offset, (uint64_t)k, memory_order_relaxed);
 			return k;
 		}
 		if (errno != EINTR) {
@@ -66,6 +85,118 @@ static ssize_t read_raw(void *ctx, void *dst, size_t n)
 		return (ssize_t)k;
 	}
 	return read_fd(r, dst, n);
+}
+
+static void *pipeline_run(void *arg)
+{
+	struct reader *r = arg;
+	struct pipeline *p = r->pipeline;
+	/* Cancellation (by reader_close) may only end the thread in read(). */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->count == SLOTS && !p->is_stopping)
+			pthread_cond_wait(&p->emptied, &p->lock);
+		bool stop = p->is_stopping;
+		size_t slot = (p->head + p->count) % SLOTS;
+		pthread_mutex_unlock(&p->lock);
+		if (stop)
+			return NULL;
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		ssize_t k = decoder_read(r->decoder, p->data[slot], SLOT_SIZE);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		pthread_mutex_lock(&p->lock);
+		p->len[slot] = k;
+		p->count++;
+		pthread_cond_signal(&p->filled);
+		pthread_mutex_unlock(&p->lock);
+		if (k <= 0)
+			return NULL;
+	}
+}
+
+/* Whether this process may use more than one processor (taskset, Slurm
+ * and cgroups limits included). */
+static bool has_spare_cpu(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+static void pipeline_start(struct reader *r)
+{
+	struct pipeline *p = xcalloc(1, sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->emptied, NULL);
+	for (size_t i = 0; i < SLOTS; i++)
+		p->data[i] = xmalloc(SLOT_SIZE);
+	r->pipeline = p;
+	if (pthread_create(&p->thread, NULL, pipeline_run, r) != 0) {
+		/* No thread: decode on the caller's, as on one processor. */
+		for (size_t i = 0; i < SLOTS; i++)
+			free(p->data[i]);
+		pthread_mutex_destroy(&p->lock);
+		pthread_cond_destroy(&p->filled);
+		pthread_cond_destroy(&p->emptied);
+		free(p);
+		r->pipeline = NULL;
+		return;
+	}
+	p->is_running = true;
+}
+
+static ssize_t pipeline_read(struct reader *r, void *dst, size_t n)
+{
+	struct pipeline *p = r->pipeline;
+	pthread_mutex_lock(&p->lock);
+	while (p->count == 0)
+		pthread_cond_wait(&p->filled, &p->lock);
+	size_t slot = p->head;
+	ssize_t len = p->len[slot];
+	pthread_mutex_unlock(&p->lock);
+	if (len <= 0) {
+		if (len < 0)
+			snprintf(r->error, sizeof r->error, "%s", decoder_error(r->decoder));
+		return len; /* the end or the error stays in the ring */
+	}
+	size_t k = (size_t)len - p->offset;
+	if (k > n)
+		k = n;
+	memcpy(dst, p->data[slot] + p->offset, k);
+	p->offset += k;
+	if (p->offset == (size_t)len) {
+		p->offset = 0;
+		pthread_mutex_lock(&p->lock);
+		p->head = (p->head + 1) % SLOTS;
+		p->count--;
+		pthread_cond_signal(&p->emptied);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return (ssize_t)k;
+}
+
+static void pipeline_stop(struct reader *r)
+{
+	struct pipeline *p = r->pipeline;
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->is_stopping = true;
+	pthread_cond_broadcast(&p->emptied);
+	pthread_mutex_unlock(&p->lock);
+	/* A thread blocked reading a pipe that is never closed still ends. */
+	pthread_cancel(p->thread);
+	pthread_join(p->thread, NULL);
+	for (size_t i = 0; i < SLOTS; i++)
+		free(p->data[i]);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->emptied);
+	free(p);
+	r->pipeline = NULL;
 }
 
 struct reader *reader_open(const char *path, char *err, size_t err_size)
@@ -113,6 +244,8 @@ struct reader *reader_open(const char *path, char *err, size_t err_size)
 	if (r->kind != DECODER_NONE) {
 		r->decoder = decoder_new(r->kind, read_raw, r);
 		r->is_regular = false;
+		if (has_spare_cpu())
+			pipeline_start(r);
 	}
 	return r;
 }
@@ -122,7 +255,9 @@ ssize_t reader_read(struct reader *r, void *dst, size_t n)
 	if (r->is_eof)
 		return 0;
 	ssize_t k;
-	if (r->decoder) {
+	if (r->pipeline) {
+		k = pipeline_read(r, dst, n);
+	} else if (r->decoder) {
 		k = decoder_read(r->decoder, dst, n);
 		if (k < 0)
 			snprintf(r->error, sizeof r->error, "%s", decoder_error(r->decoder));
@@ -145,7 +280,8 @@ int64_t reader_seek(struct reader *r, int64_t offset, int whence)
 		return -1;
 	if (whence == SEEK_CUR) {
 		/* Sniffed bytes not yet handed out are still ahead of us. */
-		offset += (int64_t)r->raw_offset - (int64_t)(r->sniffed_len - r->sniffed_pos);
+		offset += (int64_t)atomic_load_explicit(&r->raw_offset, memory_order_relaxed) -
+			  (int64_t)(r->sniffed_len - r->sniffed_pos);
 		whence = SEEK_SET;
 	}
 	off_t pos = lseek(r->fd, (off_t)offset, whence);
@@ -153,7 +289,7 @@ int64_t reader_seek(struct reader *r, int64_t offset, int whence)
 		return -1;
 	r->sniffed_pos = r->sniffed_len;
 	r->is_eof = false;
-	r->raw_offset = (uint64_t)pos;
+	atomic_store_explicit(&r->raw_offset, (uint64_t)pos, memory_order_relaxed);
 	return pos;
 }
 
@@ -214,7 +350,7 @@ const char *reader_compression(const struct reader *r)
 
 uint64_t reader_raw_offset(const struct reader *r)
 {
-	return r->raw_offset;
+	return atomic_load_explicit(&r->raw_offset, memory_order_relaxed);
 }
 
 int64_t reader_raw_size(const struct reader *r)
@@ -226,6 +362,7 @@ void reader_close(struct reader *r)
 {
 	if (!r)
 		return;
+	pipeline_stop(r);
 	decoder_free(r->decoder);
 	if (r->owns_fd)
 		close(r->fd);

@@ -23,6 +23,7 @@
 #include "reader.h"
 #include "status.h"
 #include "stream.h"
+#include "utf8.h"
 #include "warc.h"
 
 enum { BLOCK = 64 * 1024, SNIFF = 64 * 1024 };
@@ -76,21 +77,29 @@ static void idset_free(struct idset *set)
 void split_make_id(char out[21], const char *input, uint64_t input_occurrence,
 		   const char *member, const char *sub, uint64_t occurrence)
 {
-	XXH3_state_t *st = XXH3_createState();
-	XXH3_128bits_reset(st);
-	XXH3_128bits_update(st, input, strlen(input) + 1);
-	XXH3_128bits_update(st, member ? member : "", strlen(member ? member : "") + 1);
-	XXH3_128bits_update(st, sub, strlen(sub) + 1);
+	/* One buffer and one hash call: this runs once per record. */
+	char stack[512];
+	size_t a = strlen(input) + 1, b = strlen(member ? member : "") + 1, c = strlen(sub) + 1;
+	size_t n = a + b + c + (input_occurrence || occurrence ? 16 : 0);
+	char *key = n <= sizeof stack ? stack : xmalloc(n);
+	memcpy(key, input, a);
+	memcpy(key + a, member ? member : "", b);
+	memcpy(key + a + b, sub, c);
 	/* Repeat counts change the id only when there is a repeat, so that the
 	 * ids of ordinary runs do not depend on them. */
 	if (input_occurrence || occurrence) {
-		uint64_t counts[2] = {input_occurrence, occurrence};
-		XXH3_128bits_update(st, counts, sizeof counts);
+		memcpy(key + a + b + c, &input_occurrence, 8);
+		memcpy(key + a + b + c + 8, &occurrence, 8);
 	}
-	XXH128_hash_t h = XXH3_128bits_digest(st);
-	XXH3_freeState(st);
-	snprintf(out, 21, "%016llx%04llx", (unsigned long long)h.high64,
-		 (unsigned long long)(h.low64 >> 48));
+	XXH128_hash_t h = XXH3_128bits(key, n);
+	if (key != stack)
+		free(key);
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 16; i++)
+		out[i] = hex[(h.high64 >> (60 - 4 * i)) & 15];
+	for (int i = 0; i < 4; i++)
+		out[16 + i] = hex[(h.low64 >> (60 - 4 * i)) & 15];
+	out[20] = '\0';
 }
 
 bool split_name_wanted(const struct split_options *opt, const char *path)
@@ -149,15 +158,16 @@ static void show_progress(struct split *s)
 
 /* ---- writing records ------------------------------------------------ */
 
+/* Field values come from decode(), so they are valid UTF-8; keys are ours. */
 static void add_field(struct buf *line, const char *key, const char *v, size_t n, bool is_json)
 {
 	buf_addc(line, ',');
-	json_append_string(line, key, strlen(key));
+	json_append_utf8(line, key, strlen(key));
 	buf_addc(line, ':');
 	if (is_json)
 		buf_add(line, v, n);
 	else
-		json_append_string(line, v, n);
+		json_append_utf8(line, v, n);
 }
 
 static void emit(void *ctx, const struct article *a)
@@ -188,7 +198,9 @@ static void emit(void *ctx, const struct article *a)
 	buf_adds(line, "{\"id\":\"");
 	buf_adds(line, id);
 	buf_addc(line, '"');
-	add_field(line, "source", s->source.data, s->source.len, false);
+	/* Names from the file system or an archive may be in any encoding. */
+	buf_adds(line, ",\"source\":");
+	json_append_string(line, s->source.data, s->source.len);
 	for (size_t i = 0; i < a->count; i++)
 		add_field(line, a->fields[i].key, a->fields[i].value, a->fields[i].len,
 			  a->fields[i].is_json);
@@ -197,7 +209,6 @@ static void emit(void *ctx, const struct article *a)
 	size_t shard = s->out_count > 1 ? (size_t)(XXH3_64bits(id, 20) % s->out_count) : 0;
 	cli_write(s->outs[shard], line->data, line->len);
 	s->records++;
-	stats_add(&s->stats, NULL, "records_out", 1);
 }
 
 static void skip_cb(void *ctx, const char *sub, const char *reason)
@@ -210,6 +221,17 @@ static const char *decode(void *ctx, const char *p, size_t n, const char *declar
 			  size_t *out_len)
 {
 	struct split *s = ctx;
+	const unsigned char *u = (const unsigned char *)p;
+	bool is_utf16 = n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+	if (!is_utf16) {
+		/* Valid UTF-8, the common case, is used where it lies (less a BOM);
+		 * the caller owns those bytes and may edit them in place. */
+		size_t bom = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+		if (utf8_is_valid(p + bom, n - bom)) {
+			*out_len = n - bom;
+			return p + bom;
+		}
+	}
 	size_t replaced;
 	buf_clear(&s->decoded);
 	const char *used = charset_to_utf8(p, n, declared, &s->decoded, &replaced);
@@ -482,7 +504,7 @@ static enum entry_result split_entry(struct split *s, struct archive *a,
 				     struct archive_entry *e, bool is_plain,
 				     const char *walk_name)
 {
-	stats_add(&s->stats, NULL, "members", 1);
+	s->members++;
 	const char *match_name = is_plain ? walk_name : s->member;
 	if (!is_plain && archive_entry_filetype(e) != AE_IFREG) {
 		skip(s, NULL, archive_entry_filetype(e) == AE_IFDIR ? "directory" : "not-a-file");
@@ -647,10 +669,13 @@ static void split_file(struct split *s, const char *path, const char *display,
 		if (is_plain) {
 			s->member = NULL;
 		} else {
-			const char *name = archive_entry_pathname_utf8(e);
-			s->member = name ? name : archive_entry_pathname(e);
-			if (!s->member)
-				s->member = "";
+			/* The stored name when it is UTF-8 already: libarchive's
+			 * conversion goes through wide characters, name by name. */
+			const char *raw = archive_entry_pathname(e);
+			const char *name = raw && utf8_is_valid(raw, strlen(raw))
+						   ? raw
+						   : archive_entry_pathname_utf8(e);
+			s->member = name ? name : raw ? raw : "";
 		}
 		enum entry_result result = split_entry(s, a, e, is_plain, walk_name);
 		if (result != ENTRY_DONE) {
@@ -668,7 +693,7 @@ static void split_file(struct split *s, const char *path, const char *display,
 	} else if (rc != ARCHIVE_EOF) {
 		fail_unit(s, lower_first(archive_error_string(a), &msg));
 	} else if (entries == 0) {
-		stats_add(&s->stats, NULL, "members", 1);
+		s->members++;
 		skip(s, NULL, "empty");
 	}
 	s->raw_done += reader_raw_offset(in.reader);
@@ -801,6 +826,8 @@ void split_init(struct split *s, const struct split_options *opt)
 int split_finish(struct split *s)
 {
 	progress_end(&s->progress);
+	stats_add(&s->stats, NULL, "members", s->members);
+	stats_add(&s->stats, NULL, "records_out", s->records);
 	for (size_t i = 0; i < s->out_count; i++)
 		cli_close_output(s->outs[i]);
 	free(s->outs);

@@ -51,7 +51,8 @@ struct split {
 	struct writer **outs;
 	size_t out_count;
 	bool had_error;
-	uint64_t records;
+	uint64_t records;               /* written; added to the stats at the end */
+	uint64_t members;               /* examined; likewise */
 	uint64_t raw_done, raw_total;   /* for the progress line */
 	/* the unit being read */
 	const char *input;              /* display name of the input */

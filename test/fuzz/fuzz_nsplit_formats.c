@@ -1,13 +1,15 @@
 /* nsplit's member parsers (text, HTML, mail, Reuters SGML, WARC with
- * HTTP) on arbitrary bytes: no crash, every field handed out is within
- * the input or its decoded copy. */
+ * HTTP) on arbitrary bytes: no crash, and every text field handed out is
+ * valid UTF-8. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "article.h"
 #include "charset.h"
 #include "date.h"
 #include "stream.h"
+#include "utf8.h"
 #include "warc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,12 +27,17 @@ static const char *decode(void *ctx, const char *s, size_t n, const char *declar
 	return decoded.data ? decoded.data : "";
 }
 
+/* nsplit writes text fields without validating them again: every one must
+ * be valid UTF-8 already. */
 static void emit(void *ctx, const struct article *a)
 {
 	size_t *sum = ctx;
-	for (size_t i = 0; i < a->count; i++)
+	for (size_t i = 0; i < a->count; i++) {
 		for (size_t k = 0; k < a->fields[i].len; k++)
 			*sum += (unsigned char)a->fields[i].value[k]; /* touch every byte */
+		if (!a->fields[i].is_json && !utf8_is_valid(a->fields[i].value, a->fields[i].len))
+			abort();
+	}
 }
 
 static void skip(void *ctx, const char *sub, const char *reason)
@@ -66,15 +73,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *s = (const char *)data;
 	size_t sum = 0;
 	struct article_sink sink = {decode, emit, skip, &sum};
+	/* As nsplit does: decode first, then parse the text or the page. */
+	size_t n;
+	const char *d = decode(NULL, s, size, NULL, &n);
+	struct buf text = {0};
+	buf_add(&text, d, n);
+	text.len = article_crlf_to_lf(text.data, text.len);
 	struct article a = {0};
-	article_text(s, size, &a);
+	article_text(text.data, text.len, &a);
+	emit(&sum, &a);
 	struct buf title = {0};
-	if (article_is_html(s, size)) {
+	if (article_is_html(text.data, text.len)) {
 		struct article h = {0};
 		char cs[64];
 		article_html_charset(s, size, cs, sizeof cs);
-		article_html(s, size, &h, &title);
+		article_html(text.data, text.len, &h, &title);
+		emit(&sum, &h);
 	}
+	buf_free(&text);
 	article_mail(s, size, &sink);
 	article_reuters(s, size, &sink);
 	char iso[40];
