@@ -111,6 +111,19 @@ bool date_from_rfc2822(const char *s, size_t n, char out[40])
 	} else if (i + 2 <= n && (strncasecmp(s + i, "GMT", 3) == 0 ||
 				  strncasecmp(s + i, "UT", 2) == 0 || s[i] == 'Z')) {
 		strcpy(zone, "Z");
+	} else if (i + 3 <= n) {
+		/* The North American zones RFC 2822 §4.3 names; others (military
+		 * letters, local names) say nothing reliable and are left out. */
+		static const struct {
+			const char *name;
+			const char *offset;
+		} zones[] = {{"EST", "-05:00"}, {"EDT", "-04:00"}, {"CST", "-06:00"},
+			     {"CDT", "-05:00"}, {"MST", "-07:00"}, {"MDT", "-06:00"},
+			     {"PST", "-08:00"}, {"PDT", "-07:00"}};
+		for (size_t k = 0; k < sizeof zones / sizeof *zones; k++)
+			if (strncasecmp(s + i, zones[k].name, 3) == 0 &&
+			    (i + 3 == n || !isalpha((unsigned char)s[i + 3])))
+				strcpy(zone, zones[k].offset);
 	}
 	snprintf(out, 40, "%04u-%02u-%02uT%02u:%02u:%02u%s", (unsigned short)year,
 		 (unsigned char)month, (unsigned char)day, (unsigned char)h, (unsigned char)m,

@@ -18,6 +18,7 @@
 #include "charset.h"
 #include "cli.h"
 #include "date.h"
+#include "decoder.h"
 #include "diag.h"
 #include "json.h"
 #include "reader.h"
@@ -88,8 +89,11 @@ void split_make_id(char out[21], const char *input, uint64_t input_occurrence,
 	/* Repeat counts change the id only when there is a repeat, so that the
 	 * ids of ordinary runs do not depend on them. */
 	if (input_occurrence || occurrence) {
-		memcpy(key + a + b + c, &input_occurrence, 8);
-		memcpy(key + a + b + c + 8, &occurrence, 8);
+		/* Little-endian whatever the machine, so that ids are too. */
+		for (int i = 0; i < 8; i++) {
+			key[a + b + c + i] = (char)(input_occurrence >> (8 * i));
+			key[a + b + c + 8 + i] = (char)(occurrence >> (8 * i));
+		}
 	}
 	XXH128_hash_t h = XXH3_128bits(key, n);
 	if (key != stack)
@@ -281,11 +285,11 @@ static void process_content(struct split *s, const char *p, size_t n, enum split
 {
 	struct article_sink sink = {decode, emit, skip_cb, s};
 	if (format == FORMAT_MAIL) {
-		article_mail(p, n, &sink);
+		stats_add(&s->stats, "formats", "mail", article_mail(p, n, &sink));
 		return;
 	}
 	if (format == FORMAT_REUTERS) {
-		article_reuters(p, n, &sink);
+		stats_add(&s->stats, "formats", "reuters", article_reuters(p, n, &sink));
 		return;
 	}
 	struct article a = {0};
@@ -312,12 +316,6 @@ static void process_content(struct split *s, const char *p, size_t n, enum split
 static bool warc_type_wanted(const char *type)
 {
 	return strcmp(type, "response") == 0 || strcmp(type, "resource") == 0;
-}
-
-static ssize_t archive_reader(void *ctx, void *dst, size_t n)
-{
-	la_ssize_t k = archive_read_data(ctx, dst, n);
-	return k < 0 ? -1 : (ssize_t)k;
 }
 
 static bool is_html_mime(const char *mime)
@@ -417,12 +415,16 @@ static void warc_record(struct split *s, struct warc_record *r, uint64_t ordinal
 	http_response_free(&h);
 }
 
+struct entry_source;
+static ssize_t entry_read(void *ctx, void *dst, size_t n);
+static const char *entry_error(struct entry_source *src, struct buf *msg);
+
 /* Reads a WARC file from the current archive entry, whose first bytes
  * (already read) are prefix. */
-static bool split_warc(struct split *s, struct archive *ar, const char *prefix, size_t n)
+static bool split_warc(struct split *s, struct entry_source *src, const char *prefix, size_t n)
 {
 	struct stream st;
-	stream_init(&st, archive_reader, ar, prefix, n);
+	stream_init(&st, entry_read, src, prefix, n);
 	struct warc_record r = {0};
 	char err[256];
 	uint64_t ordinal = 0;
@@ -433,8 +435,9 @@ static bool split_warc(struct split *s, struct archive *ar, const char *prefix, 
 			break;
 		if (rc < 0) {
 			if (st.is_failed) {
-				const char *msg = archive_error_string(ar);
-				snprintf(err, sizeof err, "%s", msg ? msg : "read error");
+				struct buf msg = {0};
+				snprintf(err, sizeof err, "%s", entry_error(src, &msg));
+				buf_free(&msg);
 			}
 			fail_unit(s, err);
 			ok = false;
@@ -461,19 +464,76 @@ static const char *lower_first(const char *msg, struct buf *out)
 	return out->data;
 }
 
+/* The name a member goes by for its format: without a compression suffix,
+ * since a compressed member is read decompressed ("page.html.gz"). */
 static enum split_format format_for(struct split *s, const char *name)
 {
 	if (s->opt.format != FORMAT_AUTO)
 		return s->opt.format;
-	if (name && (has_suffix(name, ".html") || has_suffix(name, ".htm") ||
-		     has_suffix(name, ".xhtml")))
-		return FORMAT_HTML;
+	if (!name)
+		return FORMAT_AUTO;
+	static const char *const packed[] = {".gz", ".bz2", ".xz", ".zst", ".lz4"};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof packed / sizeof *packed; i++)
+		if (has_suffix(name, packed[i])) {
+			n -= strlen(packed[i]);
+			break;
+		}
+	static const char *const html[] = {".html", ".htm", ".xhtml"};
+	for (size_t i = 0; i < sizeof html / sizeof *html; i++) {
+		size_t k = strlen(html[i]);
+		if (n >= k && strncasecmp(name + n - k, html[i], k) == 0)
+			return FORMAT_HTML;
+	}
 	return FORMAT_AUTO;
 }
 
-/* Reads the current entry's data into s->data, at most max + 1 bytes.
- * Returns false on a read error. */
-static bool read_entry(struct split *s, struct archive *a, uint64_t limit)
+/* Where an entry's bytes come from: libarchive, through a decoder when the
+ * member is itself compressed (a .warc.gz or .html.gz in a tar). */
+struct entry_source {
+	struct archive *archive;
+	const char *prefix; /* bytes read before the decoder was started */
+	size_t prefix_len, prefix_pos;
+	struct decoder *decoder;
+	bool is_archive_failed;
+};
+
+static ssize_t entry_raw_read(void *ctx, void *dst, size_t n)
+{
+	struct entry_source *src = ctx;
+	if (src->prefix_pos < src->prefix_len) {
+		size_t k = src->prefix_len - src->prefix_pos;
+		if (k > n)
+			k = n;
+		memcpy(dst, src->prefix + src->prefix_pos, k);
+		src->prefix_pos += k;
+		return (ssize_t)k;
+	}
+	la_ssize_t k = archive_read_data(src->archive, dst, n);
+	if (k < 0) {
+		src->is_archive_failed = true;
+		return -1;
+	}
+	return (ssize_t)k;
+}
+
+static ssize_t entry_read(void *ctx, void *dst, size_t n)
+{
+	struct entry_source *src = ctx;
+	return src->decoder ? decoder_read(src->decoder, dst, n) : entry_raw_read(src, dst, n);
+}
+
+/* Why reading an entry failed: the archive's or the member's compression. */
+static const char *entry_error(struct entry_source *src, struct buf *msg)
+{
+	if (src->decoder && !src->is_archive_failed)
+		return decoder_error(src->decoder);
+	return lower_first(archive_error_string(src->archive), msg);
+}
+
+/* Reads the entry's data into s->data, up to limit bytes in all. Returns
+ * false on a read error. */
+static bool read_entry(struct split *s, struct entry_source *src, uint64_t limit)
 {
 	for (;;) {
 		buf_reserve(&s->data, BLOCK);
@@ -482,7 +542,7 @@ static bool read_entry(struct split *s, struct archive *a, uint64_t limit)
 			room = (size_t)(limit - s->data.len);
 		if (room == 0)
 			return true;
-		la_ssize_t k = archive_read_data(a, s->data.data + s->data.len, room);
+		ssize_t k = entry_read(src, s->data.data + s->data.len, room);
 		if (k < 0)
 			return false;
 		if (k == 0)
@@ -499,6 +559,67 @@ enum entry_result {
 	ENTRY_READ_ERROR, /* its data could not be read; the caller reports why */
 };
 
+/* A member whose own compression is damaged: the archive goes on. */
+static enum entry_result member_failed(struct split *s, struct entry_source *src)
+{
+	if (src->is_archive_failed)
+		return ENTRY_READ_ERROR;
+	fail_unit(s, decoder_error(src->decoder));
+	skip(s, NULL, "corrupt");
+	return ENTRY_DONE;
+}
+
+static enum entry_result read_member(struct split *s, struct entry_source *src,
+				     const char *name, bool is_known_large)
+{
+	buf_clear(&s->data);
+	if (!read_entry(s, src, SNIFF))
+		return ENTRY_READ_ERROR;
+	enum decoder_kind kind = decoder_sniff((const unsigned char *)s->data.data, s->data.len);
+	if (kind != DECODER_NONE) {
+		buf_clear(&s->prefix);
+		buf_add(&s->prefix, s->data.data, s->data.len);
+		src->prefix = s->prefix.data;
+		src->prefix_len = s->prefix.len;
+		src->decoder = decoder_new(kind, entry_raw_read, src);
+		/* The stored size says nothing of the decompressed one. */
+		is_known_large = false;
+		stats_add(&s->stats, "members_decompressed", decoder_name(kind), 1);
+		buf_clear(&s->data);
+		if (!read_entry(s, src, SNIFF))
+			return member_failed(s, src);
+	}
+	enum split_format format = format_for(s, name);
+	/* Sniffed before any size check: a WARC file is read record by record,
+	 * however large. */
+	if (format == FORMAT_WARC || (format == FORMAT_AUTO && warc_sniff(s->data.data, s->data.len))) {
+		if (!warc_sniff(s->data.data ? s->data.data : "", s->data.len)) {
+			skip(s, NULL, "not-warc");
+			return ENTRY_DONE;
+		}
+		return split_warc(s, src, s->data.data, s->data.len) ? ENTRY_DONE : ENTRY_STOPPED;
+	}
+	if (is_known_large) {
+		skip(s, NULL, "too-large");
+		return ENTRY_DONE;
+	}
+	if (s->data.len == SNIFF && !read_entry(s, src, s->opt.max_size + 1))
+		return kind != DECODER_NONE ? member_failed(s, src) : ENTRY_READ_ERROR;
+	const char *p = s->data.data ? s->data.data : "";
+	size_t n = s->data.len;
+	if (n > s->opt.max_size)
+		skip(s, NULL, "too-large");
+	else if (n == 0 || is_blank(p, n))
+		skip(s, NULL, "empty");
+	else if (n < s->opt.min_size)
+		skip(s, NULL, "too-small");
+	else if (is_binary(p, n))
+		skip(s, NULL, "binary");
+	else
+		process_content(s, p, n, format);
+	return ENTRY_DONE;
+}
+
 /* Handles the current entry. */
 static enum entry_result split_entry(struct split *s, struct archive *a,
 				     struct archive_entry *e, bool is_plain,
@@ -514,37 +635,14 @@ static enum entry_result split_entry(struct split *s, struct archive *a,
 		skip(s, NULL, "excluded");
 		return ENTRY_DONE;
 	}
-	if (archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > s->opt.max_size) {
-		skip(s, NULL, "too-large");
-		return ENTRY_DONE;
-	}
-	buf_clear(&s->data);
-	enum split_format format = format_for(s, match_name ? match_name : s->member);
-	/* Sniff first: a WARC file is read record by record, however large. */
-	if (!read_entry(s, a, SNIFF))
-		return ENTRY_READ_ERROR;
-	if (format == FORMAT_WARC || (format == FORMAT_AUTO && warc_sniff(s->data.data, s->data.len))) {
-		if (!warc_sniff(s->data.data ? s->data.data : "", s->data.len)) {
-			skip(s, NULL, "not-warc");
-			return ENTRY_DONE;
-		}
-		return split_warc(s, a, s->data.data, s->data.len) ? ENTRY_DONE : ENTRY_STOPPED;
-	}
-	if (s->data.len == SNIFF && !read_entry(s, a, s->opt.max_size + 1))
-		return ENTRY_READ_ERROR;
-	const char *p = s->data.data ? s->data.data : "";
-	size_t n = s->data.len;
-	if (n > s->opt.max_size)
-		skip(s, NULL, "too-large");
-	else if (n == 0 || is_blank(p, n))
-		skip(s, NULL, "empty");
-	else if (n < s->opt.min_size)
-		skip(s, NULL, "too-small");
-	else if (is_binary(p, n))
-		skip(s, NULL, "binary");
-	else
-		process_content(s, p, n, format);
-	return ENTRY_DONE;
+	bool is_known_large = archive_entry_size_is_set(e) &&
+			      (uint64_t)archive_entry_size(e) > s->opt.max_size;
+	struct entry_source src = {.archive = a};
+	/* A file operand goes by its own name (the input's) for its format. */
+	const char *name = is_plain ? (walk_name ? walk_name : s->input) : s->member;
+	enum entry_result result = read_member(s, &src, name, is_known_large);
+	decoder_free(src.decoder);
+	return result;
 }
 
 static void enable_formats(struct archive *a)
@@ -836,6 +934,7 @@ int split_finish(struct split *s)
 	idset_free(&s->units_seen);
 	idset_free(&s->inputs_seen);
 	buf_free(&s->data);
+	buf_free(&s->prefix);
 	buf_free(&s->decoded);
 	buf_free(&s->line);
 	buf_free(&s->title);

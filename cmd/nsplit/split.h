@@ -61,7 +61,7 @@ struct split {
 	struct idset units_seen;        /* member keys within the current input */
 	struct idset inputs_seen;       /* input names within the run */
 	uint64_t input_occurrence;      /* >0 when the same input is read again */
-	struct buf data, decoded, line, title, source, scratch;
+	struct buf data, prefix, decoded, line, title, source, scratch;
 };
 
 /* Prepares a run; opens the outputs (dies if they cannot be created). */

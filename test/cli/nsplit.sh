@@ -341,6 +341,33 @@ test_warc_written_by_bsdtar_is_read() {
 	assertEquals "one record per file" "$(wc -l <"$WORK/members")" "$(wc -l <"$WORK/out")"
 }
 
+test_compressed_members_are_read_decompressed() {
+	mkdir -p "$WORK/packed"
+	printf '<html><head><title>Packed page</title></head><body>x</body></html>' | gzip -c >"$WORK/packed/page.html.gz"
+	make_warc "$WORK/inner.warc"
+	xz -c "$WORK/inner.warc" >"$WORK/packed/crawl.warc.xz"
+	printf 'Plain\n\nText.\n' | zstd -q -c >"$WORK/packed/note.txt.zst"
+	gzip -c "$DATA/articles/bbc-tech-005.txt" | head -c 500 >"$WORK/packed/cut.txt.gz"
+	(cd "$WORK/packed" && bsdtar -cf ../packed.tar crawl.warc.xz cut.txt.gz note.txt.zst page.html.gz)
+	"$P" --max-size 1K --stats="$WORK/stats" "$WORK/packed.tar" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "a damaged member makes the exit status 1" 1 $?
+	assertEquals "and is named" "nsplit: $WORK/packed.tar: cut.txt.gz: truncated gzip input" "$(cat "$WORK/err")"
+	assertEquals "a WARC member over --max-size is still read record by record, then the rest" \
+		'["crawl.warc.xz","Café & news"]
+["crawl.warc.xz",null]
+["note.txt.zst","Plain"]
+["page.html.gz","Packed page"]' "$(jq -c '[(.source|sub(".*packed.tar:";"")|sub("#.*";"")), .title]' "$WORK/out")"
+	assertEquals "decompressed members are counted" '{"gzip":2,"xz":1,"zstd":1}' \
+		"$(jq -c '.members_decompressed|to_entries|sort_by(.key)|from_entries' "$WORK/stats")"
+	assertEquals "the damaged one is skipped as corrupt" 1 "$(stat_of "$WORK/stats" .skipped_reasons.corrupt)"
+}
+
+test_an_html_file_operand_is_read_as_html() {
+	printf '<p>A fragment</p>\n<title>T</title>\n' >"$WORK/frag.html"
+	"$P" "$WORK/frag.html" >"$WORK/out"
+	assertEquals "the name says HTML" '["T",""]' "$(jq -c '[.title,.text]' "$WORK/out")"
+}
+
 test_mail_format_reads_usenet_posts_and_mbox() {
 	"$P" -f mail "$DATA/newsgroups" >"$WORK/out"
 	assertEquals "two posts" 2 "$(wc -l <"$WORK/out")"
@@ -348,10 +375,10 @@ test_mail_format_reads_usenet_posts_and_mbox() {
 		'["Re: [soc.motss, et al.] \"Princeton axes matching funds for Boy Scouts\"","1993-04-05T18:01:16Z","strom@Watson.Ibm.Com (Rob Strom)","alt.atheism,soc.motss,rec.scouting","<1993Apr05.180116.43346@watson.ibm.com>"]' \
 		"$(head -n 1 "$WORK/out" | jq -c '[.title,.date,.author,.newsgroups,.message_id]')"
 	assertEquals "the body is the text" "The XDM on Solaris 2.1 *WAS* broke. Since two weeks, Sun distributes" "$(tail -n 1 "$WORK/out" | jq -r .text | head -n 1)"
-	printf 'From a@b Mon Jan  1 00:00:00 2001\nSubject: One\nDate: 1 Jan 2001 10:00:00 +0100\n\nFirst body.\n\nFrom c@d Mon Jan  1 00:00:00 2001\nSubject: Two\n\nSecond body.\n' >"$WORK/box.mbox"
+	printf 'From a@b Mon Jan  1 00:00:00 2001\nSubject: One\nDate: 1 Jan 2001 10:00:00 +0100\n\nFirst body.\n\nFrom c@d Mon Jan  1 00:00:00 2001\nSubject: Two\nDate: Tue, 6 Apr 93 21:04:35 EDT\n\nSecond body.\n' >"$WORK/box.mbox"
 	"$P" -f mail "$WORK/box.mbox" >"$WORK/out"
-	assertEquals "an mbox gives one record per message" '["One","2001-01-01T10:00:00+01:00","First body.\n"]
-["Two",null,"Second body.\n"]' "$(jq -c '[.title,.date,.text]' "$WORK/out")"
+	assertEquals "an mbox gives one record per message; named zones have offsets" '["One","2001-01-01T10:00:00+01:00","First body.\n"]
+["Two","1993-04-06T21:04:35-04:00","Second body.\n"]' "$(jq -c '[.title,.date,.text]' "$WORK/out")"
 	assertEquals "messages are told apart in the source" "$WORK/box.mbox#2" "$(tail -n 1 "$WORK/out" | jq -r .source)"
 	# The bydate release of 20 Newsgroups left folded Path: tails on top.
 	printf ' cs.utexas.edu!news\nFrom: x@y\nSubject: Orphan\n\nBody.\n' >"$WORK/orphan"
