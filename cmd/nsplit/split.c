@@ -492,6 +492,7 @@ static enum split_format format_for(struct split *s, const char *name)
  * member is itself compressed (a .warc.gz or .html.gz in a tar). */
 struct entry_source {
 	struct archive *archive;
+	int64_t left;       /* bytes the entry declares still to come, or -1 */
 	const char *prefix; /* bytes read before the decoder was started */
 	size_t prefix_len, prefix_pos;
 	struct decoder *decoder;
@@ -509,11 +510,19 @@ static ssize_t entry_raw_read(void *ctx, void *dst, size_t n)
 		src->prefix_pos += k;
 		return (ssize_t)k;
 	}
+	/* Never past the size the entry declares: libarchive 3.6's xar reader
+	 * hands back stale bytes of earlier members after an entry's own. */
+	if (src->left == 0)
+		return 0;
+	if (src->left > 0 && (uint64_t)src->left < n)
+		n = (size_t)src->left;
 	la_ssize_t k = archive_read_data(src->archive, dst, n);
 	if (k < 0) {
 		src->is_archive_failed = true;
 		return -1;
 	}
+	if (src->left > 0)
+		src->left -= k;
 	return (ssize_t)k;
 }
 
@@ -637,7 +646,9 @@ static enum entry_result split_entry(struct split *s, struct archive *a,
 	}
 	bool is_known_large = archive_entry_size_is_set(e) &&
 			      (uint64_t)archive_entry_size(e) > s->opt.max_size;
-	struct entry_source src = {.archive = a};
+	struct entry_source src = {.archive = a, .left = -1};
+	if (!is_plain && archive_entry_size_is_set(e))
+		src.left = archive_entry_size(e);
 	/* A file operand goes by its own name (the input's) for its format. */
 	const char *name = is_plain ? (walk_name ? walk_name : s->input) : s->member;
 	enum entry_result result = read_member(s, &src, name, is_known_large);

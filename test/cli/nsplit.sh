@@ -36,7 +36,7 @@ stat_of() { # stat_of STATSFILE JQPATH
 
 test_every_archive_format_gives_the_same_records() {
 	local fmt
-	for fmt in pax ustar gnutar cpio newc zip 7zip iso9660; do
+	for fmt in pax ustar gnutar cpio newc zip 7zip iso9660 xar; do
 		(cd "$SET" && bsdtar --format "$fmt" -cf "$WORK/set.$fmt" -T "$WORK/members") 2>"$WORK/err" || {
 			fail "bsdtar could not write $fmt: $(cat "$WORK/err")"
 			continue
