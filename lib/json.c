@@ -139,11 +139,26 @@ static bool scan_string(struct scanner *sc, bool *has_escape)
 		}
 		if (c < 0x20)
 			return fail(sc, "control character in string");
-		uint32_t cp;
-		size_t k = utf8_decode((const char *)sc->s + sc->i, sc->n - sc->i, &cp);
-		if (!k)
-			return fail(sc, "invalid UTF-8 in string");
-		sc->i += k;
+		/* Non-ASCII text (Turkish, Cyrillic) alternates letters of both
+		 * kinds: stay in this loop until a run of ASCII long enough for
+		 * the vector search to pay. */
+		size_t ascii_run = 0;
+		while (sc->i < sc->n && ascii_run < 16) {
+			c = sc->s[sc->i];
+			if (c < 0x80) {
+				if (c == '"' || c == '\\' || c < 0x20)
+					break;
+				sc->i++;
+				ascii_run++;
+				continue;
+			}
+			uint32_t cp;
+			size_t k = utf8_decode((const char *)sc->s + sc->i, sc->n - sc->i, &cp);
+			if (!k)
+				return fail(sc, "invalid UTF-8 in string");
+			sc->i += k;
+			ascii_run = 0;
+		}
 	}
 }
 
@@ -338,23 +353,28 @@ static unsigned hex4(const char *s)
 
 void json_unescape(const char *s, size_t n, struct buf *out)
 {
+	/* Decoded text is never longer than its escaped form (\uXXXX is 6
+	 * bytes for at most 3, a surrogate pair 12 for 4): one reserve, then
+	 * writes through a pointer. */
 	buf_reserve(out, n);
+	char *w = out->data + out->len;
 	size_t i = 0;
 	while (i < n) {
 		const char *bs = memchr(s + i, '\\', n - i);
 		size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
-		buf_add(out, s + i, run);
+		memcpy(w, s + i, run);
+		w += run;
 		i += run;
 		if (i >= n)
 			break;
 		char c = s[i + 1];
 		i += 2;
 		switch (c) {
-		case 'b': buf_addc(out, '\b'); break;
-		case 'f': buf_addc(out, '\f'); break;
-		case 'n': buf_addc(out, '\n'); break;
-		case 'r': buf_addc(out, '\r'); break;
-		case 't': buf_addc(out, '\t'); break;
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
 		case 'u': {
 			uint32_t cp = hex4(s + i);
 			i += 4;
@@ -363,13 +383,14 @@ void json_unescape(const char *s, size_t n, struct buf *out)
 				i += 6;
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			}
-			char enc[4];
-			buf_add(out, enc, utf8_encode(cp, enc));
+			w += utf8_encode(cp, w);
 			break;
 		}
-		default: buf_addc(out, c); break;
+		default: *w++ = c; break;
 		}
 	}
+	out->len = (size_t)(w - out->data);
+	out->data[out->len] = '\0';
 }
 
 /* Finds the next byte that JSON must escape in valid UTF-8: a quote, a
