@@ -155,8 +155,13 @@ void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **ar
 			if (optopt)
 				die_usage("option '-%c' needs an argument", optopt);
 			die_usage("option '%s' needs an argument", argv[prev]);
-		case OPT_HELP: show_help(spec);
-		case OPT_VERSION: show_version(spec);
+		case OPT_HELP:
+		case OPT_VERSION:
+			free(longs);
+			buf_free(&shorts);
+			if (c == OPT_HELP)
+				show_help(spec);
+			show_version(spec);
 		case OPT_OUTPUT: cli->output = optarg; break;
 		case OPT_STATS: cli->stats = optarg ? optarg : "-"; break;
 		case OPT_REJECTS: cli->rejects = optarg; break;
