@@ -471,22 +471,15 @@ void json_append_utf8(struct buf *out, const char *s, size_t n)
 	buf_addc(out, '"');
 }
 
+static void add_escaped(void *ctx, const char *p, size_t k)
+{
+	append_escaped(ctx, p, k);
+}
+
 size_t json_append_string(struct buf *out, const char *s, size_t n)
 {
-	size_t replaced = 0, i = 0;
 	buf_addc(out, '"');
-	while (i < n) {
-		size_t good = utf8_valid_prefix(s + i, n - i);
-		append_escaped(out, s + i, good);
-		i += good;
-		if (i < n) {
-			buf_add(out, "\xEF\xBF\xBD", 3);
-			replaced++;
-			i++;
-			while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
-				i++;
-		}
-	}
+	size_t replaced = utf8_sanitize(s, n, add_escaped, out);
 	buf_addc(out, '"');
 	return replaced;
 }

@@ -29,7 +29,6 @@ struct pipeline {
 	size_t head, count;   /* the oldest filled slot, how many are filled */
 	size_t offset;        /* bytes of the head slot already handed out */
 	bool is_stopping;
-	bool is_running;
 };
 
 struct reader {
@@ -125,6 +124,16 @@ static bool has_spare_cpu(void)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
+static void pipeline_free(struct pipeline *p)
+{
+	for (size_t i = 0; i < SLOTS; i++)
+		free(p->data[i]);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->emptied);
+	free(p);
+}
+
 static void pipeline_start(struct reader *r)
 {
 	struct pipeline *p = xcalloc(1, sizeof *p);
@@ -136,16 +145,9 @@ static void pipeline_start(struct reader *r)
 	r->pipeline = p;
 	if (pthread_create(&p->thread, NULL, pipeline_run, r) != 0) {
 		/* No thread: decode on the caller's, as on one processor. */
-		for (size_t i = 0; i < SLOTS; i++)
-			free(p->data[i]);
-		pthread_mutex_destroy(&p->lock);
-		pthread_cond_destroy(&p->filled);
-		pthread_cond_destroy(&p->emptied);
-		free(p);
+		pipeline_free(p);
 		r->pipeline = NULL;
-		return;
 	}
-	p->is_running = true;
 }
 
 static ssize_t pipeline_read(struct reader *r, void *dst, size_t n)
@@ -190,12 +192,7 @@ static void pipeline_stop(struct reader *r)
 	/* A thread blocked reading a pipe that is never closed still ends. */
 	pthread_cancel(p->thread);
 	pthread_join(p->thread, NULL);
-	for (size_t i = 0; i < SLOTS; i++)
-		free(p->data[i]);
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->filled);
-	pthread_cond_destroy(&p->emptied);
-	free(p);
+	pipeline_free(p);
 	r->pipeline = NULL;
 }
 

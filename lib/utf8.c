@@ -110,16 +110,17 @@ bool utf8_is_valid(const char *s, size_t n)
 	return utf8_valid_prefix(s, n) == n;
 }
 
-size_t utf8_append_sanitized(struct buf *out, const char *s, size_t n)
+size_t utf8_sanitize(const char *s, size_t n, void (*emit)(void *ctx, const char *p, size_t k),
+		     void *ctx)
 {
 	size_t replaced = 0, i = 0;
-	buf_reserve(out, n);
 	while (i < n) {
 		size_t good = utf8_valid_prefix(s + i, n - i);
-		buf_add(out, s + i, good);
+		if (good)
+			emit(ctx, s + i, good);
 		i += good;
 		if (i < n) {
-			buf_add(out, "\xEF\xBF\xBD", 3);
+			emit(ctx, "\xEF\xBF\xBD", 3);
 			replaced++;
 			/* Skip the maximal invalid subpart: the lead byte and the
 			 * continuation bytes that follow it (Unicode §3.9 practice). */
@@ -129,6 +130,17 @@ size_t utf8_append_sanitized(struct buf *out, const char *s, size_t n)
 		}
 	}
 	return replaced;
+}
+
+static void add_to_buf(void *ctx, const char *p, size_t k)
+{
+	buf_add(ctx, p, k);
+}
+
+size_t utf8_append_sanitized(struct buf *out, const char *s, size_t n)
+{
+	buf_reserve(out, n);
+	return utf8_sanitize(s, n, add_to_buf, out);
 }
 
 size_t utf8_count(const char *str, size_t n)

@@ -78,7 +78,8 @@ int stream_getline(struct stream *s, const char **line, size_t *len, size_t max)
 	}
 }
 
-uint64_t stream_read(struct stream *s, struct buf *out, uint64_t n)
+/* Consumes up to n bytes, appending them to out unless it is NULL. */
+static uint64_t take(struct stream *s, struct buf *out, uint64_t n)
 {
 	uint64_t done = 0;
 	while (done < n) {
@@ -87,7 +88,8 @@ uint64_t stream_read(struct stream *s, struct buf *out, uint64_t n)
 		size_t k = s->end - s->start;
 		if (k > n - done)
 			k = (size_t)(n - done);
-		buf_add(out, s->data + s->start, k);
+		if (out)
+			buf_add(out, s->data + s->start, k);
 		s->start += k;
 		done += k;
 	}
@@ -95,20 +97,14 @@ uint64_t stream_read(struct stream *s, struct buf *out, uint64_t n)
 	return done;
 }
 
+uint64_t stream_read(struct stream *s, struct buf *out, uint64_t n)
+{
+	return take(s, out, n);
+}
+
 uint64_t stream_skip(struct stream *s, uint64_t n)
 {
-	uint64_t done = 0;
-	while (done < n) {
-		if (s->start == s->end && !fill(s))
-			break;
-		size_t k = s->end - s->start;
-		if (k > n - done)
-			k = (size_t)(n - done);
-		s->start += k;
-		done += k;
-	}
-	s->offset += done;
-	return done;
+	return take(s, NULL, n);
 }
 
 void stream_free(struct stream *s)
