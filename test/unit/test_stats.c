@@ -1,0 +1,129 @@
+#include "stats.h"
+
+#include "json.h"
+#include "unit.h"
+
+/* The summary line of s, as stats_write writes it. */
+static void summary(const struct stats *s, struct buf *out)
+{
+	char *path = unit_temp_file("", 0);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL && stats_write(s, f) == 0, "stats_write should succeed");
+	if (f)
+		fclose(f);
+	unit_read_file(path, out);
+	unlink(path);
+	free(path);
+}
+
+/* Checks that the line (without its newline) is one JSON object. */
+static void check_parses(const struct buf *line)
+{
+	struct json_member *m = NULL;
+	size_t count = 0, cap = 0;
+	struct json_error err = {0, NULL};
+	CHECK(line->len > 0 && line->data[line->len - 1] == '\n', "the summary should end in a newline");
+	CHECK(json_scan_object(line->data, line->len - 1, &m, &count, &cap, &err),
+	      "the summary should be valid JSON (%s)", err.message ? err.message : "");
+	free(m);
+}
+
+static void test_empty(void)
+{
+	struct stats s;
+	stats_init(&s, "ntool");
+	struct buf out = {0};
+	summary(&s, &out);
+	CHECK_BUF(out, "{\"tool\":\"ntool\"}\n", "no counters should give just the tool");
+	check_parses(&out);
+	CHECK_EQ_U64(stats_get(&s, NULL, "anything"), 0, "a counter never added to should be 0");
+	CHECK_EQ_U64(stats_get(&s, "group", "anything"), 0, "a grouped counter never added to should be 0");
+	buf_free(&out);
+	stats_free(&s);
+}
+
+static void test_order_and_groups(void)
+{
+	struct stats s;
+	stats_init(&s, "ntool");
+	stats_add(&s, NULL, "records_in", 3);
+	stats_add(&s, "rejected_reasons", "truncated", 1);
+	stats_add(&s, NULL, "rejected", 1);
+	stats_add(&s, "skipped", "too-small", 2);
+	stats_add(&s, "rejected_reasons", "invalid-json", 4);
+	stats_add(&s, NULL, "records_in", 5);
+	stats_add(&s, "rejected_reasons", "truncated", 1);
+	stats_add(&s, NULL, "written", 0);
+	stats_add(&s, "skipped", "records_in", 9);
+	CHECK_EQ_U64(stats_get(&s, NULL, "records_in"), 8, "adds to one counter should sum");
+	CHECK_EQ_U64(stats_get(&s, "skipped", "records_in"), 9,
+		     "a grouped counter should be apart from the top-level one of the same name");
+	CHECK_EQ_U64(stats_get(&s, "rejected_reasons", "truncated"), 2, "adds to a grouped counter should sum");
+	CHECK_EQ_U64(stats_get(&s, "no-such-group", "truncated"), 0, "a counter of another group should not be found");
+	struct buf out = {0};
+	summary(&s, &out);
+	CHECK_BUF(out, "{\"tool\":\"ntool\",\"records_in\":8,\"rejected\":1,\"written\":0,"
+		       "\"rejected_reasons\":{\"truncated\":2,\"invalid-json\":4},"
+		       "\"skipped\":{\"too-small\":2,\"records_in\":9}}\n",
+		  "top-level counters should come first, then each group, all in order of first use");
+	check_parses(&out);
+	buf_free(&out);
+	stats_free(&s);
+}
+
+static void test_escaping_and_big_values(void)
+{
+	struct stats s;
+	stats_init(&s, "t\"ool");
+	stats_add(&s, NULL, "we\"ird\\key\n", 1);
+	stats_add(&s, "gr\"oup", "k", UINT64_MAX);
+	struct buf out = {0};
+	summary(&s, &out);
+	CHECK_BUF(out, "{\"tool\":\"t\\\"ool\",\"we\\\"ird\\\\key\\n\":1,\"gr\\\"oup\":{\"k\":18446744073709551615}}\n",
+		  "names should be escaped as JSON strings and values printed in full");
+	check_parses(&out);
+	buf_free(&out);
+	stats_free(&s);
+}
+
+static void test_many_counters(void)
+{
+	struct stats s;
+	stats_init(&s, "t");
+	char key[32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		stats_add(&s, i % 2 ? "odd" : NULL, key, (uint64_t)i);
+	}
+	CHECK_EQ_SIZE(s.count, 100, "100 different counters should be kept");
+	CHECK_EQ_U64(stats_get(&s, "odd", "k99"), 99, "the last counter should be found after growing");
+	struct buf out = {0};
+	summary(&s, &out);
+	check_parses(&out);
+	CHECK(strstr(out.data, "\"k98\":98,\"odd\":{\"k1\":1,") != NULL,
+	      "the top-level counters should end before the group starts");
+	buf_free(&out);
+	stats_free(&s);
+	CHECK(s.count == 0 && s.counters == NULL, "stats_free should leave the stats empty");
+	stats_init(&s, "again");
+	stats_add(&s, NULL, "x", 1);
+	CHECK_EQ_U64(stats_get(&s, NULL, "x"), 1, "stats should be reusable after stats_free");
+	stats_free(&s);
+}
+
+static void test_write_error(void)
+{
+	FILE *f = fopen("/dev/full", "w");
+	if (!f)
+		return; /* not Linux */
+	struct stats s;
+	stats_init(&s, "t");
+	stats_add(&s, NULL, "x", 1);
+	CHECK(stats_write(&s, f) == -1, "writing the stats to a full device should fail");
+	fclose(f);
+	stats_free(&s);
+}
+
+UNIT_MAIN(UNIT_TEST(test_empty), UNIT_TEST(test_order_and_groups),
+	  UNIT_TEST(test_escaping_and_big_values), UNIT_TEST(test_many_counters),
+	  UNIT_TEST(test_write_error))
