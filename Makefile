@@ -191,5 +191,8 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
+# Keep objects that pattern rules make on the way (replay.o, bench drivers).
+.SECONDARY:
+
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d) \
 	$(FUZZ_SRC:%.c=$(BUILD)/%.d)

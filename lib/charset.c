@@ -251,12 +251,18 @@ const char *charset_from_content_type(const char *value, size_t n, char *name,
 		while (j < n && (value[j] == ' ' || value[j] == '"' || value[j] == '\''))
 			j++;
 		size_t k = 0;
-		while (j < n && k + 1 < name_size &&
-		       (isalnum((unsigned char)value[j]) || value[j] == '-' || value[j] == '_' ||
-			value[j] == ':' || value[j] == '.'))
+		while (j < n && (isalnum((unsigned char)value[j]) || value[j] == '-' ||
+				 value[j] == '_' || value[j] == ':' || value[j] == '.')) {
+			/* A cut name can be another charset ("iso-8859-1" from
+			 * "iso-8859-15"): none is better than a wrong one. */
+			if (k + 1 >= name_size)
+				return NULL;
 			name[k++] = (char)tolower((unsigned char)value[j++]);
+		}
+		if (!k)
+			return NULL;
 		name[k] = '\0';
-		return k ? name : NULL;
+		return name;
 	}
 	return NULL;
 }

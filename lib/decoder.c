@@ -33,6 +33,13 @@ struct decoder {
 	LZ4F_dctx *lz4;
 };
 
+/* A skippable frame (RFC 8878 3.1.2; pzstd writes one before every frame,
+ * and lz4 frames allow them too): magic 0x184D2A50-5F, little-endian. */
+static bool is_skippable(const unsigned char *p, size_t n)
+{
+	return n >= 4 && (p[0] & 0xF0) == 0x50 && memcmp(p + 1, "\x2a\x4d\x18", 3) == 0;
+}
+
 enum decoder_kind decoder_sniff(const unsigned char *p, size_t n)
 {
 	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
@@ -41,7 +48,7 @@ enum decoder_kind decoder_sniff(const unsigned char *p, size_t n)
 		return DECODER_BZIP2;
 	if (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
 		return DECODER_XZ;
-	if (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
+	if (n >= 4 && (memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0 || is_skippable(p, n)))
 		return DECODER_ZSTD;
 	if (n >= 4 && memcmp(p, "\x04\x22\x4d\x18", 4) == 0)
 		return DECODER_LZ4;
@@ -243,7 +250,8 @@ ssize_t decoder_read(struct decoder *d, void *dst, size_t n)
 				d->in_pos += z;
 				continue;
 			}
-			if (decoder_sniff(p, avail) != d->kind && avail >= 6) {
+			if (decoder_sniff(p, avail) != d->kind && !is_skippable(p, avail) &&
+			    avail >= 6) {
 				set_error(d, "trailing garbage after %s data%s", NULL);
 				break;
 			}

@@ -276,15 +276,17 @@ int64_t reader_seek(struct reader *r, int64_t offset, int whence)
 	if (!r->is_regular)
 		return -1;
 	if (whence == SEEK_CUR) {
-		/* Sniffed bytes not yet handed out are still ahead of us. */
+		/* Sniffed bytes not yet handed out, and bytes in the line buffer
+		 * not yet returned as lines, are still ahead of us. */
 		offset += (int64_t)atomic_load_explicit(&r->raw_offset, memory_order_relaxed) -
-			  (int64_t)(r->sniffed_len - r->sniffed_pos);
+			  (int64_t)(r->sniffed_len - r->sniffed_pos) - (int64_t)(r->end - r->start);
 		whence = SEEK_SET;
 	}
 	off_t pos = lseek(r->fd, (off_t)offset, whence);
 	if (pos < 0)
 		return -1;
 	r->sniffed_pos = r->sniffed_len;
+	r->start = r->end = 0; /* buffered lines belong to the old offset */
 	r->is_eof = false;
 	atomic_store_explicit(&r->raw_offset, (uint64_t)pos, memory_order_relaxed);
 	return pos;
@@ -294,7 +296,8 @@ int reader_getline(struct reader *r, const char **line, size_t *len, bool *has_n
 {
 	size_t scanned = r->start;
 	for (;;) {
-		char *nl = memchr(r->lines + scanned, '\n', r->end - scanned);
+		/* Before the first read lines is NULL, which memchr must not see. */
+		char *nl = r->end > scanned ? memchr(r->lines + scanned, '\n', r->end - scanned) : NULL;
 		if (nl) {
 			*line = r->lines + r->start;
 			*len = (size_t)(nl - (r->lines + r->start));

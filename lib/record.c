@@ -33,7 +33,7 @@ bool record_parse(struct record *r, const char *line, size_t len, struct json_er
 	return true;
 }
 
-static bool key_equals(struct record *r, const struct json_member *m, const char *key,
+static bool key_equals(const struct record *r, const struct json_member *m, const char *key,
 		       size_t key_len)
 {
 	const char *k = r->line + m->key_off;
@@ -142,6 +142,19 @@ static const struct record_edit *edit_of_member(const struct record *r, size_t m
 	return NULL;
 }
 
+/* Whether member i is an earlier duplicate of a key that was set or
+ * removed: the edit stands for every occurrence, so these are dropped. */
+static bool is_shadowed(const struct record *r, size_t i)
+{
+	for (size_t k = 0; k < r->edit_count; k++) {
+		const struct record_edit *e = &r->edits[k];
+		if (e->member != SIZE_MAX && e->member != i &&
+		    key_equals(r, &r->members[i], e->key, e->key_len))
+			return true;
+	}
+	return false;
+}
+
 static void add_member(struct buf *out, bool *first, const char *key, size_t key_len,
 		       bool key_is_raw, const char *val, size_t val_len)
 {
@@ -173,6 +186,8 @@ void record_serialize(const struct record *r, struct buf *out)
 		const struct json_member *m = &r->members[i];
 		const struct record_edit *e = edit_of_member(r, i);
 		const char *key = r->line + m->key_off;
+		if (!e && is_shadowed(r, i))
+			continue;
 		if (!e)
 			add_member(out, &first, key, m->key_len, true, r->line + m->val_off,
 				   m->val_len);

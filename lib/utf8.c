@@ -122,8 +122,8 @@ size_t utf8_sanitize(const char *s, size_t n, void (*emit)(void *ctx, const char
 		if (i < n) {
 			emit(ctx, "\xEF\xBF\xBD", 3);
 			replaced++;
-			/* Skip the maximal invalid subpart: the lead byte and the
-			 * continuation bytes that follow it (Unicode §3.9 practice). */
+			/* One U+FFFD for the bad byte and the continuation bytes
+			 * that follow it, so that a damaged character stays one. */
 			i++;
 			while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
 				i++;

@@ -117,6 +117,30 @@ static int drain(struct writer *w, bool finish)
 	return rc;
 }
 
+/* Chooses the compression by the name; false (err filled) if it cannot start. */
+static bool start_compression(struct writer *w, const char *path, char *err, size_t err_size)
+{
+	if (ends_with(path, ".gz")) {
+		w->compression = GZIP;
+		if (deflateInit2(&w->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK) {
+			w->compression = PLAIN;
+			snprintf(err, err_size, "%s: cannot start gzip compression", path);
+			return false;
+		}
+	} else if (ends_with(path, ".zst")) {
+		w->compression = ZSTD;
+		w->zstd = ZSTD_createCStream();
+		if (!w->zstd) {
+			snprintf(err, err_size, "%s: cannot start zstd compression", path);
+			return false;
+		}
+	}
+	if (w->compression != PLAIN)
+		w->packed = xmalloc(BUFFER);
+	return true;
+}
+
 struct writer *writer_open(const char *path, char *err, size_t err_size)
 {
 	struct writer *w = xcalloc(1, sizeof *w);
@@ -128,7 +152,8 @@ struct writer *writer_open(const char *path, char *err, size_t err_size)
 	}
 	w->name = xstrdup(path);
 	/* Only a regular file is replaced atomically: a device or a FIFO
-	 * (-o /dev/null, a named pipe) is written as it is, never renamed over. */
+	 * (-o /dev/null, a named pipe) is written as it is, never renamed over,
+	 * and compressed by its name like any other. */
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		w->fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -140,51 +165,38 @@ struct writer *writer_open(const char *path, char *err, size_t err_size)
 			return NULL;
 		}
 		w->is_special = true;
-		return w;
+	} else {
+		/* Through a symbolic link, replace the file it points to and keep
+		 * the link. */
+		char *real = NULL;
+		struct stat lst;
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			real = realpath(path, NULL);
+		w->target = xstrdup(real ? real : path);
+		free(real);
+		struct buf temp = {0};
+		buf_printf(&temp, "%s.tmp.XXXXXX", w->target);
+		w->fd = mkstemp(temp.data);
+		if (w->fd < 0) {
+			snprintf(err, err_size, "%s: cannot create: %s", path, diag_strerror(errno));
+			buf_free(&temp);
+			free(w->target);
+			free(w->buffer);
+			free(w->name);
+			free(w);
+			return NULL;
+		}
+		w->temp = temp.data;
+		diag_track_temp(w->temp);
+		/* mkstemp makes the file private; give it the mode a plain open would. */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(w->fd, 0666 & ~mask);
 	}
-	/* Through a symbolic link, replace the file it points to and keep the link. */
-	char *real = NULL;
-	struct stat lst;
-	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-		real = realpath(path, NULL);
-	w->target = xstrdup(real ? real : path);
-	free(real);
-	struct buf temp = {0};
-	buf_printf(&temp, "%s.tmp.XXXXXX", w->target);
-	w->fd = mkstemp(temp.data);
-	if (w->fd < 0) {
-		snprintf(err, err_size, "%s: cannot create: %s", path, diag_strerror(errno));
-		buf_free(&temp);
-		free(w->buffer);
-		free(w->name);
-		free(w);
+	if (!start_compression(w, path, err, err_size)) {
+		writer_abort(w);
 		return NULL;
 	}
-	w->temp = temp.data;
-	diag_track_temp(w->temp);
-	/* mkstemp makes the file private; give it the mode a plain open would. */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(w->fd, 0666 & ~mask);
-	if (ends_with(path, ".gz")) {
-		w->compression = GZIP;
-		if (deflateInit2(&w->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-				 Z_DEFAULT_STRATEGY) != Z_OK) {
-			snprintf(err, err_size, "%s: cannot start gzip compression", path);
-			writer_abort(w);
-			return NULL;
-		}
-	} else if (ends_with(path, ".zst")) {
-		w->compression = ZSTD;
-		w->zstd = ZSTD_createCStream();
-		if (!w->zstd) {
-			snprintf(err, err_size, "%s: cannot start zstd compression", path);
-			writer_abort(w);
-			return NULL;
-		}
-	}
-	if (w->compression != PLAIN)
-		w->packed = xmalloc(BUFFER);
 	return w;
 }
 

@@ -7,7 +7,8 @@
 /* Buffered output to stdout or to a file written atomically (a temporary
  * file beside it, renamed into place by writer_close; through a symbolic
  * link, beside its target), compressed when the file name ends in .gz or
- * .zst. Devices and FIFOs are written in place. */
+ * .zst. Devices and FIFOs are written in place (and compressed by their
+ * name too). */
 struct writer;
 
 /* Opens path for writing (NULL or "-" for stdout). Returns NULL with a

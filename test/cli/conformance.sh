@@ -135,6 +135,11 @@ test_output_to_devices_and_links_is_not_renamed_over() {
 	"$P" -o "$WORK/fifo" "$IN1"
 	wait
 	assertTrue "a FIFO is written through" "[ -p '$WORK/fifo' ] && [ -s '$WORK/from-fifo' ]"
+	mkfifo "$WORK/fifo.gz"
+	gzip -dc <"$WORK/fifo.gz" >"$WORK/from-fifo-gz" &
+	"$P" -o "$WORK/fifo.gz" "$IN1"
+	wait
+	assertTrue "a FIFO named .gz gets gzip" "cmp -s '$WORK/from-fifo-gz' <('$P' '$IN1')"
 	echo old >"$WORK/target.jsonl"
 	ln -s target.jsonl "$WORK/link.jsonl"
 	"$P" -o "$WORK/link.jsonl" "$IN1"
