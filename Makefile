@@ -6,7 +6,6 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
-CXX     ?= c++
 CFLAGS  ?= -O2 -g
 LDFLAGS ?=
 # SANITIZE=address,undefined builds into its own directory.
@@ -18,6 +17,12 @@ PKGS     := libarchive zlib libzstd libxxhash liblzma liblz4
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Say so plainly when the libraries are missing, rather than fail to link.
+ifeq ($(PKG_LIBS),)
+ifeq ($(filter help clean deps,$(MAKECMDGOALS)),)
+$(error pkg-config does not find $(PKGS): run scripts/install-deps)
+endif
+endif
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wundef
@@ -74,6 +79,7 @@ help:
 	@echo 'make fuzz               build the libFuzzer targets with clang into build-fuzz/'
 	@echo 'make golden-update      rewrite the expected output of the golden cases'
 	@echo 'make install            install programs and man pages (PREFIX, DESTDIR)'
+	@echo 'make deps               install the Debian packages the build and tests need'
 	@echo 'make clean              remove the build directories'
 
 deps:
