@@ -31,7 +31,7 @@ size_t article_crlf_to_lf(char *s, size_t n)
 	return w;
 }
 
-static bool is_blank(const char *s, size_t n)
+bool article_is_blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!isspace((unsigned char)s[i]))
@@ -61,7 +61,7 @@ void article_text(const char *s, size_t n, struct article *a)
 	size_t i = 0;
 	while (i < n) {
 		size_t e = line_end(s, n, i);
-		if (!is_blank(s + i, e - i))
+		if (!article_is_blank(s + i, e - i))
 			break;
 		i = e + 1;
 	}
@@ -72,11 +72,11 @@ void article_text(const char *s, size_t n, struct article *a)
 		trim(&title, &title_len);
 		size_t next = e + 1;
 		size_t next_end = next < n ? line_end(s, n, next) : n;
-		bool blank_follows = next < n && is_blank(s + next, next_end - next);
+		bool blank_follows = next < n && article_is_blank(s + next, next_end - next);
 		size_t body = next;
 		while (body < n) {
 			size_t be = line_end(s, n, body);
-			if (!is_blank(s + body, be - body))
+			if (!article_is_blank(s + body, be - body))
 				break;
 			body = be + 1;
 		}
@@ -343,7 +343,7 @@ static void mail_message(const char *raw, size_t raw_n, const struct article_sin
 	if (header(s, headers_len, "Message-ID", &mid) && mid.len)
 		article_add(&a, "message_id", mid.data, mid.len, false);
 	article_add(&a, "text", s + body, n - body, false);
-	if (is_blank(s + body, n - body)) {
+	if (article_is_blank(s + body, n - body)) {
 		sink->skip(sink->ctx, sub, "empty");
 	} else {
 		sink->emit(sink->ctx, &a);
@@ -523,7 +523,7 @@ size_t article_reuters(const char *raw, size_t raw_n, const struct article_sink 
 			 !element(v, vl, "TITLE", &(const char *){0}, &(size_t){0}))
 			add_untagged(&body, v, vl); /* TYPE="UNPROC": no inner markup */
 		article_add(&a, "text", body.data ? body.data : "", body.len, false);
-		if (is_blank(body.data ? body.data : "", body.len)) {
+		if (article_is_blank(body.data ? body.data : "", body.len)) {
 			sink->skip(sink->ctx, a.sub, "empty");
 		} else {
 			sink->emit(sink->ctx, &a);

@@ -39,6 +39,8 @@ struct article_sink {
 void article_add(struct article *a, const char *key, const char *value, size_t len,
 		 bool is_json);
 
+/* Returns whether s[0..n) holds only white space (or nothing). */
+bool article_is_blank(const char *s, size_t n);
 /* Replaces CR LF with LF in place; returns the new length. */
 size_t article_crlf_to_lf(char *s, size_t n);
 

@@ -253,15 +253,6 @@ static const char *decode(void *ctx, const char *p, size_t n, const char *declar
 
 /* ---- one unit of content ------------------------------------------- */
 
-static bool is_blank(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f' &&
-		    p[i] != '\v')
-			return false;
-	return true;
-}
-
 /* Binary content: a NUL byte (outside UTF-16 text) or a known binary magic. */
 static bool is_binary(const char *p, size_t n)
 {
@@ -309,6 +300,70 @@ static void process_content(struct split *s, const char *p, size_t n, enum split
 		stats_add(&s->stats, "formats", "text", 1);
 	}
 	emit(s, &a);
+}
+
+/* ---- entry data ------------------------------------------------------ */
+
+static const char *lower_first(const char *msg, struct buf *out)
+{
+	buf_clear(out);
+	buf_adds(out, msg ? msg : "unknown error");
+	if (out->len && out->data[0] >= 'A' && out->data[0] <= 'Z' &&
+	    !(out->len > 1 && out->data[1] >= 'A' && out->data[1] <= 'Z'))
+		out->data[0] = (char)(out->data[0] - 'A' + 'a');
+	return out->data;
+}
+
+/* Where an entry's bytes come from: libarchive, through a decoder when the
+ * member is itself compressed (a .warc.gz or .html.gz in a tar). */
+struct entry_source {
+	struct archive *archive;
+	int64_t left;       /* bytes the entry declares still to come, or -1 */
+	const char *prefix; /* bytes read before the decoder was started */
+	size_t prefix_len, prefix_pos;
+	struct decoder *decoder;
+	bool is_archive_failed;
+};
+
+static ssize_t entry_raw_read(void *ctx, void *dst, size_t n)
+{
+	struct entry_source *src = ctx;
+	if (src->prefix_pos < src->prefix_len) {
+		size_t k = src->prefix_len - src->prefix_pos;
+		if (k > n)
+			k = n;
+		memcpy(dst, src->prefix + src->prefix_pos, k);
+		src->prefix_pos += k;
+		return (ssize_t)k;
+	}
+	/* Never past the size the entry declares: libarchive 3.6's xar reader
+	 * hands back stale bytes of earlier members after an entry's own. */
+	if (src->left == 0)
+		return 0;
+	if (src->left > 0 && (uint64_t)src->left < n)
+		n = (size_t)src->left;
+	la_ssize_t k = archive_read_data(src->archive, dst, n);
+	if (k < 0) {
+		src->is_archive_failed = true;
+		return -1;
+	}
+	if (src->left > 0)
+		src->left -= k;
+	return (ssize_t)k;
+}
+
+static ssize_t entry_read(void *ctx, void *dst, size_t n)
+{
+	struct entry_source *src = ctx;
+	return src->decoder ? decoder_read(src->decoder, dst, n) : entry_raw_read(src, dst, n);
+}
+
+/* Why reading an entry failed: the archive's or the member's compression. */
+static const char *entry_error(struct entry_source *src, struct buf *msg)
+{
+	if (src->decoder && !src->is_archive_failed)
+		return decoder_error(src->decoder);
+	return lower_first(archive_error_string(src->archive), msg);
 }
 
 /* ---- WARC ------------------------------------------------------------ */
@@ -378,7 +433,7 @@ static void warc_record(struct split *s, struct warc_record *r, uint64_t ordinal
 		mime[k] = '\0';
 		charset_from_content_type(ct, r->content_type.len, charset, sizeof charset);
 	}
-	if (is_blank(body, body_len)) {
+	if (article_is_blank(body, body_len)) {
 		skip(s, a.sub, "empty");
 	} else if (is_binary(body, body_len) ||
 		   (mime[0] && strncmp(mime, "text/", 5) != 0 && !is_html_mime(mime))) {
@@ -415,10 +470,6 @@ static void warc_record(struct split *s, struct warc_record *r, uint64_t ordinal
 	http_response_free(&h);
 }
 
-struct entry_source;
-static ssize_t entry_read(void *ctx, void *dst, size_t n);
-static const char *entry_error(struct entry_source *src, struct buf *msg);
-
 /* Reads a WARC file from the current archive entry, whose first bytes
  * (already read) are prefix. */
 static bool split_warc(struct split *s, struct entry_source *src, const char *prefix, size_t n)
@@ -454,16 +505,6 @@ static bool split_warc(struct split *s, struct entry_source *src, const char *pr
 
 /* ---- archives --------------------------------------------------------- */
 
-static const char *lower_first(const char *msg, struct buf *out)
-{
-	buf_clear(out);
-	buf_adds(out, msg ? msg : "unknown error");
-	if (out->len && out->data[0] >= 'A' && out->data[0] <= 'Z' &&
-	    !(out->len > 1 && out->data[1] >= 'A' && out->data[1] <= 'Z'))
-		out->data[0] = (char)(out->data[0] - 'A' + 'a');
-	return out->data;
-}
-
 /* The name a member goes by for its format: without a compression suffix,
  * since a compressed member is read decompressed ("page.html.gz"). */
 static enum split_format format_for(struct split *s, const char *name)
@@ -486,58 +527,6 @@ static enum split_format format_for(struct split *s, const char *name)
 			return FORMAT_HTML;
 	}
 	return FORMAT_AUTO;
-}
-
-/* Where an entry's bytes come from: libarchive, through a decoder when the
- * member is itself compressed (a .warc.gz or .html.gz in a tar). */
-struct entry_source {
-	struct archive *archive;
-	int64_t left;       /* bytes the entry declares still to come, or -1 */
-	const char *prefix; /* bytes read before the decoder was started */
-	size_t prefix_len, prefix_pos;
-	struct decoder *decoder;
-	bool is_archive_failed;
-};
-
-static ssize_t entry_raw_read(void *ctx, void *dst, size_t n)
-{
-	struct entry_source *src = ctx;
-	if (src->prefix_pos < src->prefix_len) {
-		size_t k = src->prefix_len - src->prefix_pos;
-		if (k > n)
-			k = n;
-		memcpy(dst, src->prefix + src->prefix_pos, k);
-		src->prefix_pos += k;
-		return (ssize_t)k;
-	}
-	/* Never past the size the entry declares: libarchive 3.6's xar reader
-	 * hands back stale bytes of earlier members after an entry's own. */
-	if (src->left == 0)
-		return 0;
-	if (src->left > 0 && (uint64_t)src->left < n)
-		n = (size_t)src->left;
-	la_ssize_t k = archive_read_data(src->archive, dst, n);
-	if (k < 0) {
-		src->is_archive_failed = true;
-		return -1;
-	}
-	if (src->left > 0)
-		src->left -= k;
-	return (ssize_t)k;
-}
-
-static ssize_t entry_read(void *ctx, void *dst, size_t n)
-{
-	struct entry_source *src = ctx;
-	return src->decoder ? decoder_read(src->decoder, dst, n) : entry_raw_read(src, dst, n);
-}
-
-/* Why reading an entry failed: the archive's or the member's compression. */
-static const char *entry_error(struct entry_source *src, struct buf *msg)
-{
-	if (src->decoder && !src->is_archive_failed)
-		return decoder_error(src->decoder);
-	return lower_first(archive_error_string(src->archive), msg);
 }
 
 /* Reads the entry's data into s->data, up to limit bytes in all. Returns
@@ -618,7 +607,7 @@ static enum entry_result read_member(struct split *s, struct entry_source *src,
 	size_t n = s->data.len;
 	if (n > s->opt.max_size)
 		skip(s, NULL, "too-large");
-	else if (n == 0 || is_blank(p, n))
+	else if (n == 0 || article_is_blank(p, n))
 		skip(s, NULL, "empty");
 	else if (n < s->opt.min_size)
 		skip(s, NULL, "too-small");
