@@ -98,6 +98,16 @@ static bool convert(const char *s, size_t n, const char *from, struct buf *out)
 			break;
 		}
 	}
+	/* Flush: some converters (cp1255, cp1258) hold a letter back while
+	 * they wait for a combining mark that may follow it. */
+	if (ok) {
+		buf_reserve(out, 16);
+		char *dst = out->data + out->len;
+		size_t dst_left = out->cap - out->len - 1;
+		if (iconv(cd, NULL, NULL, &dst, &dst_left) == (size_t)-1)
+			ok = false;
+		out->len = (size_t)(dst - out->data);
+	}
 	iconv_close(cd);
 	/* iconv may let through bytes it maps to nothing valid; trust only UTF-8. */
 	if (ok && !utf8_is_valid(out->data + start, out->len - start))
@@ -173,6 +183,37 @@ static bool mostly_utf8(const char *s, size_t n)
 	return good > bad;
 }
 
+/* UTF-16 after its byte-order mark. Unpaired surrogates and an odd last
+ * byte become U+FFFD; returns how many bytes were replaced. */
+static size_t utf16_to_utf8(const unsigned char *p, size_t n, bool is_le, struct buf *out)
+{
+	size_t replaced = 0;
+	buf_reserve(out, n / 2 * 3 + 4);
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint32_t unit = is_le ? (uint32_t)(p[i] | p[i + 1] << 8) : (uint32_t)(p[i] << 8 | p[i + 1]);
+		uint32_t cp = unit;
+		if (unit >= 0xD800 && unit <= 0xDBFF && i + 3 < n) {
+			uint32_t lo = is_le ? (uint32_t)(p[i + 2] | p[i + 3] << 8)
+					    : (uint32_t)(p[i + 2] << 8 | p[i + 3]);
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				cp = 0x10000 + ((unit - 0xD800) << 10) + (lo - 0xDC00);
+				i += 2;
+			}
+		}
+		if (cp >= 0xD800 && cp <= 0xDFFF) {
+			cp = 0xFFFD;
+			replaced += 2;
+		}
+		char enc[4];
+		buf_add(out, enc, utf8_encode(cp, enc));
+	}
+	if (n % 2) {
+		buf_add(out, "\xEF\xBF\xBD", 3);
+		replaced++;
+	}
+	return replaced;
+}
+
 /* Browsers read these labels as the Windows code pages (WHATWG Encoding
  * standard), and so did the people who wrote the pages. */
 static const char *whatwg_alias(const char *label)
@@ -197,9 +238,9 @@ const char *charset_to_utf8(const char *s, size_t n, const char *declared, struc
 	const unsigned char *u = (const unsigned char *)s;
 	*replaced = 0;
 	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-		const char *name = u[0] == 0xFF ? "utf-16le" : "utf-16be";
-		if (convert(s + 2, n - 2, u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE", out))
-			return name;
+		bool is_le = u[0] == 0xFF;
+		*replaced = utf16_to_utf8(u + 2, n - 2, is_le, out);
+		return is_le ? "utf-16le" : "utf-16be";
 	}
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 		s += 3;

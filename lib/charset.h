@@ -11,7 +11,8 @@
 
 /* Appends s[0..n) to out as UTF-8 and returns the name of the encoding it
  * was read as: "utf-8" when it was valid already (a UTF-8 BOM is dropped),
- * "utf-16le"/"utf-16be" for text with that BOM, the declared charset when
+ * "utf-16le"/"utf-16be" for text with that BOM (unpaired surrogates and an
+ * odd last byte replaced), the declared charset when
  * one is given (as in an HTTP or meta header) and it converts cleanly, else
  * the guess of charset_guess. Never returns invalid UTF-8: bytes that no
  * encoding explains become U+FFFD, counted in *replaced. */
@@ -20,8 +21,8 @@ const char *charset_to_utf8(const char *s, size_t n, const char *declared, struc
 
 /* Guesses the single-byte encoding of s (which is not valid UTF-8):
  * "cp1254" when the letters that only Turkish uses in that code page
- * (ğ ı ş İ Ş Ğ at 0xF0 0xFD 0xFE 0xDD 0xDE 0xD0) outnumber the other high
- * letters' evidence, "latin-1" when bytes 0x80-0x9F hold one that cp1252
+ * (ğ ı ş İ Ş Ğ at 0xF0 0xFD 0xFE 0xDD 0xDE 0xD0) make up at least a quarter
+ * of the bytes 0xC0-0xFF, "latin-1" when bytes 0x80-0x9F hold one that cp1252
  * leaves undefined, "cp1252" otherwise. */
 const char *charset_guess(const char *s, size_t n);
 

@@ -135,10 +135,13 @@ void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **ar
 
 	opterr = 0;
 	for (;;) {
-		int prev = optind;
 		int c = getopt_long(argc, argv, shorts.data, longs, NULL);
 		if (c == -1)
 			break;
+		/* getopt permutes argv: the argument just read is the one before
+		 * optind. For a long option optopt holds its id, not a letter. */
+		const char *arg = argv[optind - 1];
+		bool is_short = optopt > 0 && optopt < 128 && strncmp(arg, "--", 2) != 0;
 		/* Map short options onto the ids of their long forms. */
 		for (size_t i = 0; i < own; i++)
 			if (c == spec->options[i].short_name && c)
@@ -148,13 +151,16 @@ void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **ar
 				c = common_options[i].option.id;
 		switch (c) {
 		case '?':
-			if (optopt)
+			if (is_short)
 				die_usage("unknown option '-%c'", optopt);
-			die_usage("unknown option '%s'", argv[prev]);
+			if (optopt && strchr(arg, '='))
+				die_usage("option '%.*s' takes no argument", (int)(strchr(arg, '=') - arg),
+					  arg);
+			die_usage("unknown option '%s'", arg);
 		case ':':
-			if (optopt)
+			if (is_short)
 				die_usage("option '-%c' needs an argument", optopt);
-			die_usage("option '%s' needs an argument", argv[prev]);
+			die_usage("option '%s' needs an argument", arg);
 		case OPT_HELP:
 		case OPT_VERSION:
 			free(longs);

@@ -1,6 +1,7 @@
 #include "decoder.h"
 
 #include <bzlib.h>
+#include <ctype.h>
 #include <lz4frame.h>
 #include <lzma.h>
 #include <stdbool.h>
@@ -63,7 +64,17 @@ const char *decoder_name(enum decoder_kind kind)
 
 static void set_error(struct decoder *d, const char *fmt, const char *detail)
 {
-	snprintf(d->error, sizeof d->error, fmt, decoder_name(d->kind), detail ? detail : "");
+	/* Library texts as messages are written: lowercase, no "ERROR_". */
+	char text[96] = "";
+	if (detail) {
+		if (strncmp(detail, "ERROR_", 6) == 0)
+			detail += 6;
+		size_t k = 0;
+		for (; detail[k] && k + 1 < sizeof text; k++)
+			text[k] = detail[k] == '_' ? ' ' : (char)tolower((unsigned char)detail[k]);
+		text[k] = '\0';
+	}
+	snprintf(d->error, sizeof d->error, fmt, decoder_name(d->kind), text);
 	d->is_failed = true;
 }
 
@@ -161,8 +172,8 @@ static ssize_t step(struct decoder *d, unsigned char *dst, size_t n, bool *ended
 			*ended = true;
 		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
 			set_error(d, "corrupt %s data: %s", d->z.msg ? d->z.msg : "invalid data");
-			return -1;
 		}
+		/* What was decoded before the damage is handed out too. */
 		return (ssize_t)(n - d->z.avail_out);
 	}
 	case DECODER_BZIP2: {
@@ -174,10 +185,8 @@ static ssize_t step(struct decoder *d, unsigned char *dst, size_t n, bool *ended
 		d->in_pos += avail - d->bz.avail_in;
 		if (rc == BZ_STREAM_END)
 			*ended = true;
-		else if (rc != BZ_OK) {
+		else if (rc != BZ_OK)
 			set_error(d, "corrupt %s data%s", NULL);
-			return -1;
-		}
 		return (ssize_t)(n - d->bz.avail_out);
 	}
 	case DECODER_XZ: {
@@ -189,10 +198,8 @@ static ssize_t step(struct decoder *d, unsigned char *dst, size_t n, bool *ended
 		d->in_pos += avail - d->xz.avail_in;
 		if (rc == LZMA_STREAM_END)
 			*ended = true;
-		else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
+		else if (rc != LZMA_OK && rc != LZMA_BUF_ERROR)
 			set_error(d, "corrupt %s data%s", NULL);
-			return -1;
-		}
 		return (ssize_t)(n - d->xz.avail_out);
 	}
 	case DECODER_ZSTD: {
@@ -200,22 +207,18 @@ static ssize_t step(struct decoder *d, unsigned char *dst, size_t n, bool *ended
 		ZSTD_outBuffer out = {dst, n, 0};
 		size_t rc = ZSTD_decompressStream(d->zstd, &out, &in);
 		d->in_pos += in.pos;
-		if (ZSTD_isError(rc)) {
+		if (ZSTD_isError(rc))
 			set_error(d, "corrupt %s data: %s", ZSTD_getErrorName(rc));
-			return -1;
-		}
-		*ended = rc == 0;
+		*ended = !ZSTD_isError(rc) && rc == 0;
 		return (ssize_t)out.pos;
 	}
 	case DECODER_LZ4: {
 		size_t out_size = n, in_size = avail;
 		size_t rc = LZ4F_decompress(d->lz4, dst, &out_size, src, &in_size, NULL);
 		d->in_pos += in_size;
-		if (LZ4F_isError(rc)) {
+		if (LZ4F_isError(rc))
 			set_error(d, "corrupt %s data: %s", LZ4F_getErrorName(rc));
-			return -1;
-		}
-		*ended = rc == 0;
+		*ended = !LZ4F_isError(rc) && rc == 0;
 		return (ssize_t)out_size;
 	}
 	default:
@@ -266,6 +269,8 @@ ssize_t decoder_read(struct decoder *d, void *dst, size_t n)
 		if (k < 0)
 			break;
 		produced += (size_t)k;
+		if (d->is_failed)
+			break;
 		if (ended)
 			d->is_in_stream = false;
 	}

@@ -2,22 +2,27 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "status.h"
 
 static const char *progname = "newsutils";
 static bool is_quiet;
+static bool is_progress_drawn;
 
-/* Temporary output files to remove if we die; a small fixed table because
- * a program has a handful of outputs, and the signal handler must not
- * allocate. */
-enum { MAX_TEMPS = 1024 };
-static char *temps[MAX_TEMPS];
+/* Temporary output files to remove if we die: a list that the signal
+ * handler only reads, so each change to it is a single pointer store. */
+struct temp {
+	char *path;
+	struct temp *next;
+};
+static struct temp *volatile temps;
 static volatile sig_atomic_t handlers_installed;
 
 void diag_init(const char *name)
@@ -42,6 +47,10 @@ static void vreport(const char *file, uint64_t line, const char *fmt, va_list ap
 	 * terminal do not interleave mid-line. */
 	char msg[4096];
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (is_progress_drawn) {
+		fputs("\r\033[K", stderr);
+		is_progress_drawn = false;
+	}
 	if (file && line)
 		fprintf(stderr, "%s: %s:%llu: %s\n", progname, file,
 			(unsigned long long)line, msg);
@@ -89,9 +98,8 @@ void error_at(const char *file, uint64_t line, const char *fmt, ...)
 
 static void remove_temps(void)
 {
-	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temps[i])
-			unlink(temps[i]);
+	for (struct temp *t = temps; t; t = t->next)
+		unlink(t->path);
 }
 
 _Noreturn void die(const char *fmt, ...)
@@ -145,27 +153,30 @@ void diag_track_temp(const char *path)
 		signal(SIGTERM, on_signal);
 		signal(SIGHUP, on_signal);
 	}
-	for (int i = 0; i < MAX_TEMPS; i++)
-		if (!temps[i]) {
-			size_t n = strlen(path) + 1;
-			char *copy = malloc(n);
-			if (copy) {
-				memcpy(copy, path, n);
-				temps[i] = copy;
-			}
-			return;
-		}
+	struct temp *t = xmalloc(sizeof *t);
+	t->path = xstrdup(path);
+	t->next = temps;
+	/* The node is whole before a signal handler can see it. */
+	atomic_signal_fence(memory_order_seq_cst);
+	temps = t;
 }
 
 void diag_forget_temp(const char *path)
 {
-	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temps[i] && strcmp(temps[i], path) == 0) {
-			char *p = temps[i];
-			temps[i] = NULL;
-			free(p);
+	for (struct temp *volatile *link = &temps; *link; link = &(*link)->next) {
+		struct temp *t = *link;
+		if (strcmp(t->path, path) == 0) {
+			*link = t->next;
+			free(t->path);
+			free(t);
 			return;
 		}
+	}
+}
+
+void diag_note_progress(bool is_drawn)
+{
+	is_progress_drawn = is_drawn;
 }
 
 const char *diag_strerror(int err)

@@ -42,6 +42,10 @@ void diag_forget_temp(const char *path);
  * are written ("no such file or directory"); valid until the next call. */
 const char *diag_strerror(int err);
 
+/* Tells diag whether a progress line is on the terminal, so that the next
+ * message erases it first instead of running into it. */
+void diag_note_progress(bool is_drawn);
+
 /* Checks and closes stdout: the last thing a program does before exiting. */
 void diag_close_stdout(void);
 

@@ -312,9 +312,12 @@ static bool scan_value(struct scanner *sc, int depth, enum json_type *type,
 	case 'n':
 		*type = JSON_NULL;
 		return scan_literal(sc, "null", 4);
-	default:
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
 		*type = JSON_NUMBER;
 		return scan_number(sc);
+	default:
+		return fail(sc, "expected a value");
 	}
 }
 

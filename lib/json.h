@@ -51,7 +51,7 @@ void json_unescape(const char *s, size_t n, struct buf *out);
 
 /* Appends s[0..n) as a quoted JSON string: compact escapes, non-ASCII kept
  * as raw UTF-8, invalid UTF-8 replaced by U+FFFD. Returns the number of
- * replacements (0 for valid input). */
+ * bytes replaced (0 for valid input). */
 size_t json_append_string(struct buf *out, const char *s, size_t n);
 /* Like json_append_string for s already known to be valid UTF-8 (as text
  * that went through charset_to_utf8 is): one pass instead of two. */

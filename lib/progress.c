@@ -43,6 +43,7 @@ void progress_update(struct progress *p, uint64_t records, uint64_t bytes, uint6
 		fprintf(stderr, "%s%s: %llu records, %.1f MB/s%s", start, diag_progname(),
 			(unsigned long long)records, rate, end);
 	p->drawn = true;
+	diag_note_progress(p->is_tty);
 }
 
 void progress_end(struct progress *p)
@@ -50,4 +51,5 @@ void progress_end(struct progress *p)
 	if (p->drawn && p->is_tty)
 		fputs("\r\033[K", stderr);
 	p->drawn = false;
+	diag_note_progress(false);
 }

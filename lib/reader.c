@@ -44,6 +44,7 @@ struct reader {
 	atomic_uint_least64_t raw_offset; /* the decoding thread adds to it */
 	int64_t raw_size;
 	bool is_eof;
+	bool is_raw_failed;      /* reading the file failed; error says why */
 	/* line buffer: bytes [start, end) are read but not yet returned */
 	char *lines;
 	size_t start, end, cap;
@@ -65,7 +66,15 @@ static ssize_t read_fd(struct reader *r, void *dst, size_t n)
 			return k;
 		}
 		if (errno != EINTR) {
-			snprintf(r->error, sizeof r->error, "%s", diag_strerror(errno));
+			/* This may run on the decoding thread: strerror_r, not the
+			 * shared buffer of diag_strerror. */
+			char text[128];
+			const char *m = strerror_r(errno, text, sizeof text);
+			snprintf(r->error, sizeof r->error, "%s", m);
+			if (r->error[0] >= 'A' && r->error[0] <= 'Z' &&
+			    !(r->error[1] >= 'A' && r->error[1] <= 'Z'))
+				r->error[0] = (char)(r->error[0] - 'A' + 'a');
+			r->is_raw_failed = true;
 			return -1;
 		}
 	}
@@ -160,7 +169,7 @@ static ssize_t pipeline_read(struct reader *r, void *dst, size_t n)
 	ssize_t len = p->len[slot];
 	pthread_mutex_unlock(&p->lock);
 	if (len <= 0) {
-		if (len < 0)
+		if (len < 0 && !r->is_raw_failed)
 			snprintf(r->error, sizeof r->error, "%s", decoder_error(r->decoder));
 		return len; /* the end or the error stays in the ring */
 	}
@@ -241,7 +250,9 @@ struct reader *reader_open(const char *path, char *err, size_t err_size)
 	if (r->kind != DECODER_NONE) {
 		r->decoder = decoder_new(r->kind, read_raw, r);
 		r->is_regular = false;
-		if (has_spare_cpu())
+		/* A thread pays for itself on inputs of some size: not on a
+		 * directory of small .gz files. */
+		if (has_spare_cpu() && (r->raw_size < 0 || r->raw_size > SLOT_SIZE))
 			pipeline_start(r);
 	}
 	return r;
@@ -256,7 +267,7 @@ ssize_t reader_read(struct reader *r, void *dst, size_t n)
 		k = pipeline_read(r, dst, n);
 	} else if (r->decoder) {
 		k = decoder_read(r->decoder, dst, n);
-		if (k < 0)
+		if (k < 0 && !r->is_raw_failed)
 			snprintf(r->error, sizeof r->error, "%s", decoder_error(r->decoder));
 	} else {
 		k = read_raw(r, dst, n);

@@ -142,13 +142,14 @@ static const struct record_edit *edit_of_member(const struct record *r, size_t m
 	return NULL;
 }
 
-/* Whether member i is an earlier duplicate of a key that was set or
- * removed: the edit stands for every occurrence, so these are dropped. */
+/* Whether member i is an earlier duplicate of a removed key: a removal
+ * stands for every occurrence, so that the key is really gone. (A set
+ * replaces the last occurrence, the one readers take, and keeps the rest.) */
 static bool is_shadowed(const struct record *r, size_t i)
 {
 	for (size_t k = 0; k < r->edit_count; k++) {
 		const struct record_edit *e = &r->edits[k];
-		if (e->member != SIZE_MAX && e->member != i &&
+		if (e->is_removed && e->member != SIZE_MAX && e->member != i &&
 		    key_equals(r, &r->members[i], e->key, e->key_len))
 			return true;
 	}

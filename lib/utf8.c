@@ -120,13 +120,14 @@ size_t utf8_sanitize(const char *s, size_t n, void (*emit)(void *ctx, const char
 			emit(ctx, s + i, good);
 		i += good;
 		if (i < n) {
+			size_t bad = i;
 			emit(ctx, "\xEF\xBF\xBD", 3);
-			replaced++;
 			/* One U+FFFD for the bad byte and the continuation bytes
 			 * that follow it, so that a damaged character stays one. */
 			i++;
 			while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
 				i++;
+			replaced += i - bad;
 		}
 	}
 	return replaced;

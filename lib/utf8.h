@@ -19,12 +19,13 @@ bool utf8_is_valid(const char *s, size_t n);
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Encodes cp (a Unicode scalar value) into out; returns the length 1..4. */
 size_t utf8_encode(uint32_t cp, char out[4]);
-/* Hands s to emit in valid runs, with U+FFFD for each invalid sequence;
- * returns how many replacements were made. */
+/* Hands s to emit in valid runs, with U+FFFD for each invalid sequence
+ * (a bad byte and the continuation bytes after it); returns how many bytes
+ * were replaced. */
 size_t utf8_sanitize(const char *s, size_t n, void (*emit)(void *ctx, const char *p, size_t k),
 		     void *ctx);
 /* Appends s to out with every invalid sequence replaced by U+FFFD; returns
- * how many replacements were made. */
+ * how many bytes were replaced. */
 size_t utf8_append_sanitized(struct buf *out, const char *s, size_t n);
 /* Returns the number of code points in valid UTF-8 s[0..n). */
 size_t utf8_count(const char *s, size_t n);

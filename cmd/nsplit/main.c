@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 #include "diag.h"
@@ -55,12 +56,12 @@ static void on_option(void *ctx, int id, const char *arg)
 	case OPT_INCLUDE: add_pattern(&opt->includes, &opt->include_count, arg); break;
 	case OPT_EXCLUDE: add_pattern(&opt->excludes, &opt->exclude_count, arg); break;
 	case OPT_NAME: opt->stdin_name = arg; break;
-	case OPT_SHARDS: opt->shards = (unsigned)cli_parse_uint("--shards", arg, 1, 65536); break;
+	case OPT_SHARDS: opt->shards = (unsigned)cli_parse_uint("--shards", arg, 1, 4096); break;
 	}
 }
 
-/* The -o name of sharded output must hold one %d (with optional 0 flag and
- * width), and no other conversion: it is used as a printf format. */
+/* The -o name of sharded output must hold one %d (with an optional 0 flag
+ * and a one-digit width), and no other conversion: it is a printf format. */
 static bool is_shard_pattern(const char *p)
 {
 	int conversions = 0;
@@ -72,7 +73,11 @@ static bool is_shard_pattern(const char *p)
 			continue;
 		}
 		p++;
-		while (*p >= '0' && *p <= '9')
+		if (*p == '0')
+			p++;
+		/* A width of one digit at most: wider helps no one, and a name
+		 * stays short enough to be sure of. */
+		if (*p >= '1' && *p <= '9')
 			p++;
 		if (*p != 'd')
 			return false;
@@ -108,6 +113,12 @@ int main(int argc, char **argv)
 			die_usage("--shards needs -o with a %%d pattern, such as 'out-%%03d.jsonl.gz'");
 		if (!is_shard_pattern(opt.output))
 			die_usage("-o '%s' must hold exactly one %%d when --shards is given", opt.output);
+		/* Every shard is an open file until the end: fail now, not halfway. */
+		struct rlimit files;
+		if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+		    opt.shards + 32 > files.rlim_cur)
+			die_usage("--shards %u needs more open files than the limit of %llu (ulimit -n)",
+				  opt.shards, (unsigned long long)files.rlim_cur);
 	}
 	if (opt.min_size > opt.max_size)
 		die_usage("--min-size is larger than --max-size");

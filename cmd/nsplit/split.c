@@ -64,8 +64,15 @@ static bool idset_add(struct idset *set, uint64_t key)
 
 static void idset_clear(struct idset *set)
 {
-	if (set->slots)
+	/* A table grown by one large input is dropped, not cleared for every
+	 * small one after it. */
+	if (set->cap > 4096) {
+		free(set->slots);
+		set->slots = NULL;
+		set->cap = 0;
+	} else if (set->count) {
 		memset(set->slots, 0, set->cap * sizeof *set->slots);
+	}
 	set->count = 0;
 }
 
@@ -244,7 +251,7 @@ static const char *decode(void *ctx, const char *p, size_t n, const char *declar
 	if (replaced) {
 		stats_add(&s->stats, NULL, "invalid_bytes_replaced", replaced);
 		if (s->opt.is_verbose)
-			warn("%s: %zu bytes in no known encoding replaced by U+FFFD", where(s, NULL),
+			warn("%s: %zu invalid UTF-8 bytes replaced by U+FFFD", where(s, NULL),
 			     replaced);
 	}
 	*out_len = s->decoded.len;
@@ -275,12 +282,12 @@ static bool is_binary(const char *p, size_t n)
 static void process_content(struct split *s, const char *p, size_t n, enum split_format format)
 {
 	struct article_sink sink = {decode, emit, skip_cb, s};
-	if (format == FORMAT_MAIL) {
-		stats_add(&s->stats, "formats", "mail", article_mail(p, n, &sink));
-		return;
-	}
-	if (format == FORMAT_REUTERS) {
-		stats_add(&s->stats, "formats", "reuters", article_reuters(p, n, &sink));
+	if (format == FORMAT_MAIL || format == FORMAT_REUTERS) {
+		size_t records = format == FORMAT_MAIL ? article_mail(p, n, &sink)
+						       : article_reuters(p, n, &sink);
+		if (records)
+			stats_add(&s->stats, "formats", format == FORMAT_MAIL ? "mail" : "reuters",
+				  records);
 		return;
 	}
 	struct article a = {0};
@@ -534,12 +541,12 @@ static enum split_format format_for(struct split *s, const char *name)
 static bool read_entry(struct split *s, struct entry_source *src, uint64_t limit)
 {
 	for (;;) {
+		if (s->data.len >= limit)
+			return true;
 		buf_reserve(&s->data, BLOCK);
 		size_t room = s->data.cap - s->data.len - 1;
-		if (s->data.len + room > limit)
+		if (room > limit - s->data.len)
 			room = (size_t)(limit - s->data.len);
-		if (room == 0)
-			return true;
 		ssize_t k = entry_read(src, s->data.data + s->data.len, room);
 		if (k < 0)
 			return false;
@@ -557,12 +564,16 @@ enum entry_result {
 	ENTRY_READ_ERROR, /* its data could not be read; the caller reports why */
 };
 
-/* A member whose own compression is damaged: the archive goes on. */
+/* A member that could not be read whole (its own compression damaged, or
+ * a corrupt entry in a zip): reported and counted, and the archive goes on
+ * unless the damage is in the archive's input itself. */
 static enum entry_result member_failed(struct split *s, struct entry_source *src)
 {
-	if (src->is_archive_failed)
+	if (s->input_damaged && *s->input_damaged)
 		return ENTRY_READ_ERROR;
-	fail_unit(s, decoder_error(src->decoder));
+	struct buf msg = {0};
+	fail_unit(s, entry_error(src, &msg));
+	buf_free(&msg);
 	skip(s, NULL, "corrupt");
 	return ENTRY_DONE;
 }
@@ -572,7 +583,7 @@ static enum entry_result read_member(struct split *s, struct entry_source *src,
 {
 	buf_clear(&s->data);
 	if (!read_entry(s, src, SNIFF))
-		return ENTRY_READ_ERROR;
+		return member_failed(s, src);
 	enum decoder_kind kind = decoder_sniff((const unsigned char *)s->data.data, s->data.len);
 	if (kind != DECODER_NONE) {
 		buf_clear(&s->prefix);
@@ -595,14 +606,19 @@ static enum entry_result read_member(struct split *s, struct entry_source *src,
 			skip(s, NULL, "not-warc");
 			return ENTRY_DONE;
 		}
-		return split_warc(s, src, s->data.data, s->data.len) ? ENTRY_DONE : ENTRY_STOPPED;
+		/* A malformed WARC member ends that member, not the archive. */
+		if (!split_warc(s, src, s->data.data, s->data.len) && src->is_archive_failed)
+			return ENTRY_STOPPED;
+		return ENTRY_DONE;
 	}
 	if (is_known_large) {
 		skip(s, NULL, "too-large");
 		return ENTRY_DONE;
 	}
-	if (s->data.len == SNIFF && !read_entry(s, src, s->opt.max_size + 1))
-		return kind != DECODER_NONE ? member_failed(s, src) : ENTRY_READ_ERROR;
+	/* One byte past the limit tells too large from just large enough. */
+	uint64_t limit = s->opt.max_size == UINT64_MAX ? UINT64_MAX : s->opt.max_size + 1;
+	if (s->data.len == SNIFF && !read_entry(s, src, limit))
+		return member_failed(s, src);
 	const char *p = s->data.data ? s->data.data : "";
 	size_t n = s->data.len;
 	if (n > s->opt.max_size)
@@ -732,6 +748,7 @@ static void split_file(struct split *s, const char *path, const char *display,
 
 	char err[512];
 	struct input in = {reader_open(path, err, sizeof err), NULL, false};
+	s->input_damaged = &in.is_damaged;
 	if (!in.reader) {
 		error("%s", err);
 		stats_add(&s->stats, NULL, "errors", 1);
@@ -796,6 +813,7 @@ static void split_file(struct split *s, const char *path, const char *display,
 	}
 	s->raw_done += reader_raw_offset(in.reader);
 	s->reader = NULL;
+	s->input_damaged = NULL;
 	archive_read_free(a);
 	reader_close(in.reader);
 	free(in.block);
@@ -914,8 +932,7 @@ void split_init(struct split *s, const struct split_options *opt)
 	struct buf name = {0};
 	for (size_t i = 0; i < s->out_count; i++) {
 		buf_clear(&name);
-		buf_reserve(&name, strlen(opt->output) + 32);
-		snprintf(name.data, name.cap, opt->output, (int)i);
+		buf_printf(&name, opt->output, (int)i);
 		s->outs[i] = cli_open_output(name.data);
 	}
 	buf_free(&name);

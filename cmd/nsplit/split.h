@@ -58,6 +58,7 @@ struct split {
 	const char *input;              /* display name of the input */
 	const char *member;             /* member path, NULL for a plain file */
 	struct reader *reader;          /* the input being read */
+	const bool *input_damaged;      /* whether that input's data broke off */
 	struct idset units_seen;        /* member keys within the current input */
 	struct idset inputs_seen;       /* input names within the run */
 	uint64_t input_occurrence;      /* >0 when the same input is read again */

@@ -27,7 +27,8 @@ void stream_init(struct stream *s, ssize_t (*read)(void *, void *, size_t), void
 /* Returns the next line without its LF or CR LF; 1 found, 0 end of data,
  * -1 read error or a line longer than max. */
 int stream_getline(struct stream *s, const char **line, size_t *len, size_t max);
-/* Appends exactly n bytes to out; returns the count appended (less at the end). */
+/* Appends up to n bytes to out, fewer only at the end of the data; returns
+ * the count appended. */
 uint64_t stream_read(struct stream *s, struct buf *out, uint64_t n);
 /* Skips n bytes; returns the count skipped. */
 uint64_t stream_skip(struct stream *s, uint64_t n);

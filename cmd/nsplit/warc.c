@@ -46,7 +46,9 @@ int warc_next(struct stream *s, struct warc_record *r, uint64_t max,
 	size_t len;
 	int rc;
 	/* Records are separated by two CR LFs; tolerate more or fewer. */
+	uint64_t line_start;
 	do {
+		line_start = s->offset;
 		rc = stream_getline(s, &line, &len, MAX_HEADER_LINE);
 		if (rc <= 0) {
 			if (rc < 0)
@@ -56,7 +58,7 @@ int warc_next(struct stream *s, struct warc_record *r, uint64_t max,
 	} while (len == 0);
 	if (len < 6 || memcmp(line, "WARC/", 5) != 0) {
 		snprintf(err, err_size, "expected a WARC/ version line at byte %llu",
-			 (unsigned long long)(s->offset - len - 1));
+			 (unsigned long long)line_start);
 		return -1;
 	}
 	snprintf(r->version, sizeof r->version, "%.*s", (int)(len - 5 < 15 ? len - 5 : 15),

@@ -172,6 +172,12 @@ test_decompression_bomb_is_bounded_by_max_size() {
 	[ -x /usr/bin/time ] && assertTrue "memory stays bounded (${rss} KiB)" "[ '$rss' -lt 65536 ]"
 }
 
+test_the_largest_max_size_means_no_limit() {
+	"$P" --max-size 18446744073709551615 "$WORK/set.tar" >"$WORK/out"
+	assertEquals "exits 0" 0 $?
+	assertEquals "every record" "$(wc -l <"$WORK/set.jsonl")" "$(wc -l <"$WORK/out")"
+}
+
 test_a_100MB_member_is_one_record() {
 	{ echo "A very long article"; echo; yes 'All work and no play makes a long record.' | head -c 100M; } >"$WORK/long.txt"
 	(cd "$WORK" && bsdtar -czf long.tar.gz long.txt)
@@ -197,16 +203,18 @@ test_truncated_archive_keeps_what_came_before() {
 	assertEquals "the error is counted" 1 "$(stat_of "$WORK/stats" .errors)"
 }
 
-test_corrupt_zip_member_is_an_error_and_the_rest_is_kept() {
+test_corrupt_zip_member_is_an_error_and_the_others_are_kept() {
 	(cd "$SET" && bsdtar --format zip -cf "$WORK/c.zip" -T "$WORK/members")
 	# Overwrite bytes in the middle of the fourth member's compressed data.
 	local name off
 	read -r name off < <(python3 -c 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); i=z.infolist()[3]; print(i.filename, i.header_offset + 30 + len(i.filename) + 40)' "$WORK/c.zip")
 	printf 'CORRUPTCORRUPT' | dd of="$WORK/c.zip" bs=1 seek="$off" conv=notrunc 2>/dev/null
-	"$P" "$WORK/c.zip" >"$WORK/out" 2>"$WORK/err"
+	"$P" --stats="$WORK/stats" "$WORK/c.zip" >"$WORK/out" 2>"$WORK/err"
 	assertEquals "a corrupt member exits 1" 1 $?
 	assertTrue "the message names the archive and member" "grep -q '^nsplit: $WORK/c.zip: $name: ' '$WORK/err'"
-	assertEquals "the three members before it are written" 3 "$(wc -l <"$WORK/out")"
+	assertEquals "one message" 1 "$(wc -l <"$WORK/err")"
+	assertEquals "every other member is written" "$(($(wc -l <"$WORK/members") - 1))" "$(wc -l <"$WORK/out")"
+	assertEquals "the corrupt one is counted" 1 "$(stat_of "$WORK/stats" .skipped_reasons.corrupt)"
 }
 
 test_corrupt_input_of_many_keeps_going() {
@@ -262,7 +270,8 @@ test_sharded_output_is_stable_and_complete() {
 
 test_bad_option_values_are_usage_errors() {
 	local args
-	for args in "--format nope" "--max-size 12Q" "--shards 0" "--min-size 2M --max-size 1M"; do
+	for args in "--format nope" "--max-size 12Q" "--shards 0" "--min-size 2M --max-size 1M" \
+		"--shards 3 -o x-%070d.jsonl"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		"$P" $args "$WORK/set.tar" >/dev/null 2>"$WORK/err"
 		assertEquals "'$args' exits 2" 2 $?
@@ -332,6 +341,17 @@ test_truncated_warc_keeps_earlier_records() {
 	"$P" "$WORK/cut.warc" >"$WORK/out" 2>"$WORK/err"
 	assertEquals "a cut header exits 1" 1 $?
 	assertEquals "and says so" "nsplit: $WORK/cut.warc: truncated WARC header" "$(cat "$WORK/err")"
+}
+
+test_malformed_warc_member_does_not_end_the_archive() {
+	mkdir -p "$WORK/wt"
+	printf 'WARC/1.0\r\nWARC-Type: resource\r\n\r\nno length\r\n' >"$WORK/wt/a-bad.warc"
+	cp "$DATA/articles/bbc-business-001.txt" "$WORK/wt/b.txt"
+	(cd "$WORK/wt" && bsdtar -cf ../wt.tar a-bad.warc b.txt)
+	"$P" "$WORK/wt.tar" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "exits 1" 1 $?
+	assertEquals "says what is wrong" "nsplit: $WORK/wt.tar: a-bad.warc: WARC record without Content-Length" "$(cat "$WORK/err")"
+	assertEquals "the member after it is written" 1 "$(wc -l <"$WORK/out")"
 }
 
 test_warc_written_by_bsdtar_is_read() {

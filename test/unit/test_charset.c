@@ -45,13 +45,14 @@ static void test_utf16(void)
 	CHECK_CONVERT("\xFF\xFE", NULL, "utf-16le", "", 0, "a lone UTF-16LE BOM");
 	CHECK_CONVERT("\xFF\xFEh\0i\0", "iso-8859-1", "utf-16le", "hi", 0, "a BOM wins over a declared charset");
 
-	/* Odd length: not UTF-16 after all; still valid UTF-8 out. */
-	struct buf out = {0};
-	size_t replaced;
-	const char *name = charset_to_utf8("\xFF\xFEh\0i", 5, NULL, &out, &replaced);
-	CHECK(name != NULL && strcmp(name, "utf-16le") != 0, "UTF-16 of odd length should not be read as UTF-16");
-	CHECK(utf8_is_valid(out.data, out.len), "the fallback should still give valid UTF-8");
-	buf_free(&out);
+	/* A truncated file (odd length) and an unpaired surrogate are still
+	 * UTF-16: the damage becomes U+FFFD, counted in bytes. */
+	CHECK_CONVERT("\xFF\xFEh\0i", NULL, "utf-16le", "h\xEF\xBF\xBD", 1,
+		      "an odd last byte is replaced");
+	CHECK_CONVERT("\xFF\xFEh\0\x00\xD8i\0", NULL, "utf-16le", "h\xEF\xBF\xBDi", 2,
+		      "an unpaired high surrogate is replaced");
+	CHECK_CONVERT("\xFE\xFF\xDC\x00\0i", NULL, "utf-16be", "\xEF\xBF\xBDi", 2,
+		      "an unpaired low surrogate is replaced");
 }
 
 static void test_single_byte_guesses(void)

@@ -202,8 +202,9 @@ static void test_duplicate_keys(void)
 	record_free(&r);
 }
 
-/* Removing (or setting) a key that occurs twice acts on every occurrence:
- * no earlier duplicate shows through. */
+/* Removing a key that occurs twice removes every occurrence, so that no
+ * earlier duplicate shows through; setting it replaces the last, the one
+ * readers take, and keeps the others as they were. */
 static void test_remove_duplicate_keys(void)
 {
 	struct record r = {0};
@@ -211,6 +212,12 @@ static void test_remove_duplicate_keys(void)
 	record_remove(&r, "k");
 	struct buf out = serialized(&r);
 	CHECK_BUF(out, "{\"x\":0}\n", "removing a duplicated key should remove every occurrence");
+	buf_free(&out);
+	REQUIRE(PARSE(&r, "{\"k\":\"first\",\"x\":0,\"k\":\"second\"}"), "duplicate keys should parse");
+	record_set_string(&r, "k", "third", 5);
+	out = serialized(&r);
+	CHECK_BUF(out, "{\"k\":\"first\",\"x\":0,\"k\":\"third\"}\n",
+		  "setting a duplicated key should replace the last occurrence only");
 	buf_free(&out);
 	record_free(&r);
 }

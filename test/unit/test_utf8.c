@@ -124,18 +124,18 @@ static void test_sanitize(void)
 	CHECK_BUF(out, "a\xEF\xBF\xBD" "b", "a bad byte should become U+FFFD");
 	buf_clear(&out);
 
-	CHECK_EQ_SIZE(utf8_append_sanitized(&out, "\xE2\x82x", 3), 1,
-		      "a truncated sequence should be one replacement");
+	CHECK_EQ_SIZE(utf8_append_sanitized(&out, "\xE2\x82x", 3), 2,
+		      "a truncated sequence should count its two bytes");
 	CHECK_BUF(out, "\xEF\xBF\xBDx", "a truncated sequence should become one U+FFFD");
 	buf_clear(&out);
 
-	CHECK_EQ_SIZE(utf8_append_sanitized(&out, "\xF0\x9F\x98", 3), 1,
-		      "a sequence cut at the end of the input should be one replacement");
+	CHECK_EQ_SIZE(utf8_append_sanitized(&out, "\xF0\x9F\x98", 3), 3,
+		      "a sequence cut at the end of the input should count its three bytes");
 	CHECK_BUF(out, "\xEF\xBF\xBD", "a sequence cut at the end should become U+FFFD");
 	buf_clear(&out);
 
 	CHECK_EQ_SIZE(utf8_append_sanitized(&out, "\xC3\xE2\x82\xAC", 4), 1,
-		      "a lead byte followed by a new sequence should be one replacement");
+		      "a lead byte followed by a new sequence should count one byte");
 	CHECK_BUF(out, "\xEF\xBF\xBD\xE2\x82\xAC", "the sequence after a bad lead byte should be kept");
 	buf_clear(&out);
 
