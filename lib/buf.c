@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+
 /* Out of memory is the one condition the library cannot hand back to its
  * caller in a useful way: every caller would die anyway. */
 static void out_of_memory(size_t n)
 {
-	fprintf(stderr, "newsutils: out of memory (asked for %zu bytes)\n", n);
+	fprintf(stderr, "%s: out of memory (asked for %zu bytes)\n", diag_progname(), n);
 	abort();
 }
 

@@ -80,7 +80,7 @@ void warn_at(const char *file, uint64_t line, const char *fmt, ...)
 	va_end(ap);
 }
 
-void error(const char *fmt, ...)
+void report(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -88,7 +88,7 @@ void error(const char *fmt, ...)
 	va_end(ap);
 }
 
-void error_at(const char *file, uint64_t line, const char *fmt, ...)
+void report_at(const char *file, uint64_t line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -179,12 +179,17 @@ void diag_note_progress(bool is_drawn)
 	is_progress_drawn = is_drawn;
 }
 
+void diag_lowercase_first(char *text)
+{
+	if (text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z'))
+		text[0] = (char)(text[0] - 'A' + 'a');
+}
+
 const char *diag_strerror(int err)
 {
 	static char text[256];
 	snprintf(text, sizeof text, "%s", strerror(err));
-	if (text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z'))
-		text[0] = (char)(text[0] - 'A' + 'a');
+	diag_lowercase_first(text);
 	return text;
 }
 

@@ -20,9 +20,9 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_at(const char *file, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Like warn but never silenced by quiet: for errors that change the exit status. */
-void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like warn_at but never silenced by quiet. */
-void error_at(const char *file, uint64_t line, const char *fmt, ...)
+void report_at(const char *file, uint64_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Prints "tool: message", runs the cleanups and exits with status 1. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -38,6 +38,9 @@ void diag_track_temp(const char *path);
 /* Stops tracking path (it was renamed into place or removed). */
 void diag_forget_temp(const char *path);
 
+/* Lowercases the first letter of a library's message in place, as ours
+ * are written, unless it starts an acronym ("ZIP ..."). */
+void diag_lowercase_first(char *text);
 /* Returns strerror(err) with its first letter lowercased, as messages
  * are written ("no such file or directory"); valid until the next call. */
 const char *diag_strerror(int err);

@@ -33,7 +33,7 @@ static bool next_input(struct jsonl *j)
 		j->line = 0;
 		if (j->in)
 			return true;
-		error("%s", err);
+		report("%s", err);
 		stats_add(j->stats, NULL, "inputs_failed", 1);
 		j->had_error = true;
 	}
@@ -67,7 +67,7 @@ struct record *jsonl_next(struct jsonl *j)
 		bool has_newline;
 		int rc = reader_getline(j->in, &line, &len, &has_newline);
 		if (rc < 0) {
-			error_at(reader_name(j->in), j->line + 1, "read error: %s",
+			report_at(reader_name(j->in), j->line + 1, "read error: %s",
 				 reader_error(j->in));
 			stats_add(j->stats, NULL, "inputs_failed", 1);
 			j->had_error = true;
@@ -93,23 +93,23 @@ struct record *jsonl_next(struct jsonl *j)
 		const char *name = reader_name(j->in);
 		if (!record_parse(&j->record, line, len, &err)) {
 			if (!has_newline) {
-				error_at(name, j->line, "truncated record at the end of the input "
+				report_at(name, j->line, "truncated record at the end of the input "
 					 "(no newline; %s at byte %zu)", err.message, err.offset + 1);
 				reject(j, "truncated", line, len, has_newline);
 			} else {
-				error_at(name, j->line, "invalid record: %s at byte %zu",
+				report_at(name, j->line, "invalid record: %s at byte %zu",
 					 err.message, err.offset + 1);
 				reject(j, "invalid-json", line, len, has_newline);
 			}
 			continue;
 		}
 		if (!has_string(&j->record, "id")) {
-			error_at(name, j->line, "record has no string \"id\"");
+			report_at(name, j->line, "record has no string \"id\"");
 			reject(j, "missing-id", line, len, has_newline);
 			continue;
 		}
 		if (!has_string(&j->record, "text")) {
-			error_at(name, j->line, "record has no string \"text\"");
+			report_at(name, j->line, "record has no string \"text\"");
 			reject(j, "missing-text", line, len, has_newline);
 			continue;
 		}

@@ -51,12 +51,6 @@ struct reader {
 	char error[256];
 };
 
-const char *reader_sniff_compression(const unsigned char *p, size_t n)
-{
-	enum decoder_kind kind = decoder_sniff(p, n);
-	return kind == DECODER_NONE ? NULL : decoder_name(kind);
-}
-
 static ssize_t read_fd(struct reader *r, void *dst, size_t n)
 {
 	for (;;) {
@@ -71,9 +65,7 @@ static ssize_t read_fd(struct reader *r, void *dst, size_t n)
 			char text[128];
 			const char *m = strerror_r(errno, text, sizeof text);
 			snprintf(r->error, sizeof r->error, "%s", m);
-			if (r->error[0] >= 'A' && r->error[0] <= 'Z' &&
-			    !(r->error[1] >= 'A' && r->error[1] <= 'Z'))
-				r->error[0] = (char)(r->error[0] - 'A' + 'a');
+			diag_lowercase_first(r->error);
 			r->is_raw_failed = true;
 			return -1;
 		}

@@ -39,8 +39,4 @@ int64_t reader_raw_size(const struct reader *r);
 /* Closes the stream and frees it. */
 void reader_close(struct reader *r);
 
-/* Returns the name of the compression whose magic number starts p[0..n),
- * or NULL if none of the allowed ones does. */
-const char *reader_sniff_compression(const unsigned char *p, size_t n);
-
 #endif

@@ -111,6 +111,8 @@ bool article_is_html(const char *s, size_t n)
 
 const char *article_html_charset(const char *s, size_t n, char *name, size_t name_size)
 {
+	/* <meta charset="x"> and <meta http-equiv content="text/html; charset=x">
+	 * alike: the charset= part of the first meta tag that has one. */
 	size_t limit = n < 4096 ? n : 4096;
 	for (size_t i = 0; i + 5 < limit; i++) {
 		if (s[i] != '<' || strncasecmp(s + i + 1, "meta", 4) != 0)
@@ -119,27 +121,8 @@ const char *article_html_charset(const char *s, size_t n, char *name, size_t nam
 		if (!end)
 			return NULL;
 		size_t len = (size_t)(end - (s + i));
-		const char *cs = NULL;
-		for (size_t k = 0; k + 8 <= len; k++)
-			if (strncasecmp(s + i + k, "charset=", 8) == 0 ||
-			    strncasecmp(s + i + k, "charset ", 8) == 0) {
-				cs = s + i + k;
-				break;
-			}
-		if (cs) {
-			size_t j = 7;
-			size_t rest = len - (size_t)(cs - (s + i));
-			while (j < rest && (cs[j] == '=' || cs[j] == ' ' || cs[j] == '"' ||
-					    cs[j] == '\''))
-				j++;
-			size_t k = 0;
-			while (j < rest && k + 1 < name_size &&
-			       (isalnum((unsigned char)cs[j]) || strchr("-_:.", cs[j])))
-				name[k++] = (char)tolower((unsigned char)cs[j++]);
-			name[k] = '\0';
-			if (k)
-				return name;
-		}
+		if (charset_from_content_type(s + i, len, name, name_size))
+			return name;
 		i += len;
 	}
 	return NULL;
@@ -266,7 +249,7 @@ void article_html(const char *s, size_t n, struct article *a, struct buf *title_
 	article_add(a, "html", s, n, false);
 }
 
-/* ---- mail ---------------------------------------------------------- */
+/* Mail. */
 
 /* Looks up a header in the block s[0..n) and appends its unfolded value. */
 static bool header(const char *s, size_t n, const char *name, struct buf *out)
@@ -365,15 +348,11 @@ size_t article_mail(const char *s, size_t n, const struct article_sink *sink)
 		size_t ordinal = 0, i = 0;
 		while (i < n) {
 			size_t start = line_end(s, n, i) + 1;
-			size_t next = start;
-			while (next < n) {
-				const char *hit = memmem(s + next, n - next, "\nFrom ", 6);
-				if (!hit) {
-					next = n;
-					break;
-				}
-				next = (size_t)(hit - s) + 1;
-				break;
+			size_t next = n;
+			if (start < n) {
+				const char *hit = memmem(s + start, n - start, "\nFrom ", 6);
+				if (hit)
+					next = (size_t)(hit - s) + 1;
 			}
 			char sub[32];
 			snprintf(sub, sizeof sub, "%zu", ++ordinal);
@@ -395,7 +374,7 @@ size_t article_mail(const char *s, size_t n, const struct article_sink *sink)
 	return count;
 }
 
-/* ---- Reuters-21578 ------------------------------------------------- */
+/* Reuters-21578. */
 
 /* Appends the <D> items of a Reuters list element as a JSON array. */
 static void d_list(const char *s, size_t n, struct buf *json)

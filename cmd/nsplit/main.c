@@ -2,6 +2,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "diag.h"
 #include "split.h"
@@ -30,9 +31,7 @@ static const struct cli_option options[] = {
 
 static void add_pattern(const char ***list, size_t *count, const char *glob)
 {
-	*list = realloc(*list, (*count + 1) * sizeof **list);
-	if (!*list)
-		die("out of memory");
+	*list = xrealloc(*list, (*count + 1) * sizeof **list);
 	(*list)[(*count)++] = glob;
 }
 

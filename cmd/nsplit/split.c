@@ -29,60 +29,11 @@
 
 enum { BLOCK = 64 * 1024, SNIFF = 64 * 1024 };
 
-/* ---- small pieces --------------------------------------------------- */
+/* Helpers. */
 
-static bool idset_add(struct idset *set, uint64_t key)
-{
-	if (key == 0)
-		key = 1; /* 0 marks an empty slot */
-	if (set->count * 2 >= set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 1024;
-		uint64_t *slots = xcalloc(cap, sizeof *slots);
-		for (size_t i = 0; i < set->cap; i++) {
-			uint64_t k = set->slots[i];
-			if (!k)
-				continue;
-			size_t j = (size_t)k & (cap - 1);
-			while (slots[j])
-				j = (j + 1) & (cap - 1);
-			slots[j] = k;
-		}
-		free(set->slots);
-		set->slots = slots;
-		set->cap = cap;
-	}
-	size_t j = (size_t)key & (set->cap - 1);
-	while (set->slots[j]) {
-		if (set->slots[j] == key)
-			return false;
-		j = (j + 1) & (set->cap - 1);
-	}
-	set->slots[j] = key;
-	set->count++;
-	return true;
-}
-
-static void idset_clear(struct idset *set)
-{
-	/* A table grown by one large input is dropped, not cleared for every
-	 * small one after it. */
-	if (set->cap > 4096) {
-		free(set->slots);
-		set->slots = NULL;
-		set->cap = 0;
-	} else if (set->count) {
-		memset(set->slots, 0, set->cap * sizeof *set->slots);
-	}
-	set->count = 0;
-}
-
-static void idset_free(struct idset *set)
-{
-	free(set->slots);
-	memset(set, 0, sizeof *set);
-}
-
-void split_make_id(char out[21], const char *input, uint64_t input_occurrence,
+/* The record id: 20 hex digits of XXH3-128 over the input name, member
+ * path and sub-record key, and the repeat counts when either is not 0. */
+static void make_id(char out[21], const char *input, uint64_t input_occurrence,
 		   const char *member, const char *sub, uint64_t occurrence)
 {
 	/* One buffer and one hash call: this runs once per record. */
@@ -113,7 +64,8 @@ void split_make_id(char out[21], const char *input, uint64_t input_occurrence,
 	out[20] = '\0';
 }
 
-bool split_name_wanted(const struct split_options *opt, const char *path)
+/* Whether a member path passes the --include and --exclude patterns. */
+static bool is_name_wanted(const struct split_options *opt, const char *path)
 {
 	for (size_t i = 0; i < opt->exclude_count; i++)
 		if (fnmatch(opt->excludes[i], path, 0) == 0)
@@ -156,7 +108,7 @@ static void skip(struct split *s, const char *sub, const char *reason)
 
 static void fail_unit(struct split *s, const char *what)
 {
-	error("%s: %s", where(s, NULL), what);
+	report("%s: %s", where(s, NULL), what);
 	stats_add(&s->stats, NULL, "errors", 1);
 	s->had_error = true;
 }
@@ -167,7 +119,7 @@ static void show_progress(struct split *s)
 	progress_update(&s->progress, s->records, done, done, s->raw_total);
 }
 
-/* ---- writing records ------------------------------------------------ */
+/* Writing records. */
 
 /* Field values come from decode(), so they are valid UTF-8; keys are ours. */
 static void add_field(struct buf *line, const char *key, const char *v, size_t n, bool is_json)
@@ -193,7 +145,7 @@ static void emit(void *ctx, const struct article *a)
 	while (!idset_add(&s->units_seen, key + occurrence * 0x9E3779B97F4A7C15ull))
 		occurrence++;
 	char id[21];
-	split_make_id(id, s->input, s->input_occurrence, s->member, a->sub, occurrence);
+	make_id(id, s->input, s->input_occurrence, s->member, a->sub, occurrence);
 
 	buf_clear(&s->source);
 	buf_adds(&s->source, s->input);
@@ -258,7 +210,7 @@ static const char *decode(void *ctx, const char *p, size_t n, const char *declar
 	return s->decoded.data ? s->decoded.data : "";
 }
 
-/* ---- one unit of content ------------------------------------------- */
+/* One unit of content. */
 
 /* Binary content: a NUL byte (outside UTF-16 text) or a known binary magic. */
 static bool is_binary(const char *p, size_t n)
@@ -274,7 +226,7 @@ static bool is_binary(const char *p, size_t n)
 	for (size_t i = 0; i < sizeof magics / sizeof *magics; i++)
 		if (n >= magics[i].len && memcmp(p, magics[i].magic, magics[i].len) == 0)
 			return true;
-	if (reader_sniff_compression(u, n))
+	if (decoder_sniff(u, n) != DECODER_NONE)
 		return true;
 	return memchr(p, '\0', n < 8192 ? n : 8192) != NULL;
 }
@@ -309,15 +261,13 @@ static void process_content(struct split *s, const char *p, size_t n, enum split
 	emit(s, &a);
 }
 
-/* ---- entry data ------------------------------------------------------ */
+/* Entry data. */
 
 static const char *lower_first(const char *msg, struct buf *out)
 {
 	buf_clear(out);
 	buf_adds(out, msg ? msg : "unknown error");
-	if (out->len && out->data[0] >= 'A' && out->data[0] <= 'Z' &&
-	    !(out->len > 1 && out->data[1] >= 'A' && out->data[1] <= 'Z'))
-		out->data[0] = (char)(out->data[0] - 'A' + 'a');
+	diag_lowercase_first(out->data);
 	return out->data;
 }
 
@@ -431,14 +381,9 @@ static void warc_record(struct split *s, struct warc_record *r, uint64_t ordinal
 		snprintf(mime, sizeof mime, "%s", h.mime);
 		snprintf(charset, sizeof charset, "%s", h.charset);
 	} else if (r->content_type.len) {
-		const char *ct = r->content_type.data;
-		size_t k = 0;
-		while (ct[k] && ct[k] != ';' && ct[k] != ' ' && k + 1 < sizeof mime) {
-			mime[k] = (char)tolower((unsigned char)ct[k]);
-			k++;
-		}
-		mime[k] = '\0';
-		charset_from_content_type(ct, r->content_type.len, charset, sizeof charset);
+		http_media_type(r->content_type.data, r->content_type.len, mime, sizeof mime);
+		charset_from_content_type(r->content_type.data, r->content_type.len, charset,
+					  sizeof charset);
 	}
 	if (article_is_blank(body, body_len)) {
 		skip(s, a.sub, "empty");
@@ -466,7 +411,8 @@ static void warc_record(struct split *s, struct warc_record *r, uint64_t ordinal
 			struct article page = {0};
 			article_html(text, len, &page, &s->title);
 			for (size_t i = 0; i < page.count; i++)
-				a.fields[a.count++] = page.fields[i];
+				article_add(&a, page.fields[i].key, page.fields[i].value,
+					    page.fields[i].len, page.fields[i].is_json);
 			stats_add(&s->stats, "formats", "warc-html", 1);
 		} else {
 			article_add(&a, "text", text, len, false);
@@ -510,7 +456,7 @@ static bool split_warc(struct split *s, struct entry_source *src, const char *pr
 	return ok;
 }
 
-/* ---- archives --------------------------------------------------------- */
+/* Archives. */
 
 /* The name a member goes by for its format: without a compression suffix,
  * since a compressed member is read decompressed ("page.html.gz"). */
@@ -645,7 +591,7 @@ static enum entry_result split_entry(struct split *s, struct archive *a,
 		skip(s, NULL, archive_entry_filetype(e) == AE_IFDIR ? "directory" : "not-a-file");
 		return ENTRY_DONE;
 	}
-	if (match_name && !split_name_wanted(&s->opt, match_name)) {
+	if (match_name && !is_name_wanted(&s->opt, match_name)) {
 		skip(s, NULL, "excluded");
 		return ENTRY_DONE;
 	}
@@ -750,7 +696,7 @@ static void split_file(struct split *s, const char *path, const char *display,
 	struct input in = {reader_open(path, err, sizeof err), NULL, false};
 	s->input_damaged = &in.is_damaged;
 	if (!in.reader) {
-		error("%s", err);
+		report("%s", err);
 		stats_add(&s->stats, NULL, "errors", 1);
 		s->had_error = true;
 		return;
@@ -831,7 +777,7 @@ static void split_dir(struct split *s, const char *dir, const char *rel)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		error("%s: cannot read directory: %s", dir, diag_strerror(errno));
+		report("%s: cannot read directory: %s", dir, diag_strerror(errno));
 		stats_add(&s->stats, NULL, "errors", 1);
 		s->had_error = true;
 		return;
@@ -858,26 +804,22 @@ static void split_dir(struct split *s, const char *dir, const char *rel)
 		buf_printf(&sub, "%s%s%s", rel ? rel : "", rel ? "/" : "", names[i]);
 		struct stat st, lst;
 		if (lstat(path.data, &lst) < 0 || stat(path.data, &st) < 0) {
-			error("%s: %s", path.data, diag_strerror(errno));
+			report("%s: %s", path.data, diag_strerror(errno));
 			stats_add(&s->stats, NULL, "errors", 1);
 			s->had_error = true;
 		} else if (S_ISDIR(st.st_mode)) {
 			/* Following links to directories could loop; name them instead. */
 			if (S_ISLNK(lst.st_mode)) {
-				if (s->opt.is_verbose)
-					warn("%s: skipped: link to a directory", path.data);
-				stats_add(&s->stats, NULL, "skipped", 1);
-				stats_add(&s->stats, "skipped_reasons", "directory-link", 1);
+				s->input = path.data;
+				skip(s, NULL, "directory-link");
 			} else {
 				split_dir(s, path.data, sub.data);
 			}
 		} else if (S_ISREG(st.st_mode)) {
 			split_file(s, path.data, path.data, sub.data);
 		} else {
-			if (s->opt.is_verbose)
-				warn("%s: skipped: not-a-file", path.data);
-			stats_add(&s->stats, NULL, "skipped", 1);
-			stats_add(&s->stats, "skipped_reasons", "not-a-file", 1);
+			s->input = path.data;
+			skip(s, NULL, "not-a-file");
 		}
 		free(names[i]);
 	}
@@ -894,7 +836,7 @@ void split_path(struct split *s, const char *path)
 	}
 	struct stat st;
 	if (stat(path, &st) < 0) {
-		error("%s: %s", path, diag_strerror(errno));
+		report("%s: %s", path, diag_strerror(errno));
 		stats_add(&s->stats, NULL, "errors", 1);
 		s->had_error = true;
 		return;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "idset.h"
 #include "progress.h"
 #include "reader.h"
 #include "stats.h"
@@ -38,12 +39,6 @@ struct split_options {
 	int progress;             /* as progress_init's mode */
 };
 
-/* A set of 64-bit keys (ids issued, inputs seen). */
-struct idset {
-	uint64_t *slots;
-	size_t count, cap;
-};
-
 struct split {
 	struct split_options opt;
 	struct stats stats;
@@ -74,12 +69,5 @@ void split_path(struct split *s, const char *path);
 /* Closes the outputs and frees the run; returns the exit status. */
 int split_finish(struct split *s);
 
-/* Returns whether a member path passes the --include/--exclude patterns. */
-bool split_name_wanted(const struct split_options *opt, const char *path);
-/* Fills out with the record id: 20 hex digits of XXH3-128 over the input
- * name, member path and sub-record key, and the repeat counts of the input
- * in the run and of the member in the input when either is not 0. */
-void split_make_id(char out[21], const char *input, uint64_t input_occurrence,
-		   const char *member, const char *sub, uint64_t occurrence);
 
 #endif

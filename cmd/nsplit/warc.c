@@ -200,6 +200,16 @@ static bool inflate_body(const char *s, size_t n, struct buf *out, uint64_t max,
 	return rc == Z_STREAM_END || rc == Z_BUF_ERROR;
 }
 
+void http_media_type(const char *value, size_t n, char *out, size_t out_size)
+{
+	size_t k = 0;
+	while (k < n && k + 1 < out_size && value[k] != ';' && !isspace((unsigned char)value[k])) {
+		out[k] = (char)tolower((unsigned char)value[k]);
+		k++;
+	}
+	out[k] = '\0';
+}
+
 bool http_parse_response(const char *block, size_t n, uint64_t max, struct http_response *h)
 {
 	h->status = 0;
@@ -232,13 +242,7 @@ bool http_parse_response(const char *block, size_t n, uint64_t max, struct http_
 		if (is_header(line, len, "Content-Type", &v, &vl)) {
 			copy_value(&t, v, vl);
 			charset_from_content_type(t.data, t.len, h->charset, sizeof h->charset);
-			size_t k = 0;
-			while (k < t.len && k + 1 < sizeof h->mime && t.data[k] != ';' &&
-			       !isspace((unsigned char)t.data[k])) {
-				h->mime[k] = (char)tolower((unsigned char)t.data[k]);
-				k++;
-			}
-			h->mime[k] = '\0';
+			http_media_type(t.data, t.len, h->mime, sizeof h->mime);
 		} else if (is_header(line, len, "Transfer-Encoding", &v, &vl)) {
 			copy_value(&t, v, vl);
 			chunked = t.len && strcasestr(t.data, "chunked");

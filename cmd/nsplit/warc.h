@@ -49,6 +49,10 @@ struct http_response {
  * bounded by max. Returns false when block is not an HTTP response. */
 bool http_parse_response(const char *block, size_t n, uint64_t max, struct http_response *h);
 
+/* Copies the media type of a Content-Type value ("text/html; charset=x"
+ * gives "text/html"), lowercased, into out. */
+void http_media_type(const char *value, size_t n, char *out, size_t out_size);
+
 /* Frees the response's buffers. */
 void http_response_free(struct http_response *h);
 

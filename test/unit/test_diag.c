@@ -33,13 +33,13 @@ static void test_messages(void)
 	warn("plain %d", 1);
 	warn_at("file.jsonl", 12, "at %s", "line");
 	warn_at("file.jsonl", 0, "no line");
-	error("an error");
-	error_at("<stdin>", 3, "an error at %d", 3);
+	report("an error");
+	report_at("<stdin>", 3, "an error at %d", 3);
 	diag_set_quiet(true);
 	warn("hidden");
 	warn_at("file.jsonl", 1, "hidden");
-	error("shown when quiet");
-	error_at("f", 2, "shown when quiet");
+	report("shown when quiet");
+	report_at("f", 2, "shown when quiet");
 	diag_set_quiet(false);
 	unit_capture_end(&err);
 	CHECK_BUF(err,

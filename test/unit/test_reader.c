@@ -1,3 +1,4 @@
+#include "decoder.h"
 #include "reader.h"
 
 #define UNIT_WITH_CODECS
@@ -66,6 +67,13 @@ static bool read_back(const void *p, size_t n, struct buf *out, struct buf *mess
 enum { SIZE = 3 << 19 };
 static char *sample;
 static struct buf compressed[UNIT_CODECS];
+
+/* The name of the compression decoder_sniff finds, or NULL for none. */
+static const char *sniff(const unsigned char *p, size_t n)
+{
+	enum decoder_kind kind = decoder_sniff(p, n);
+	return kind == DECODER_NONE ? NULL : decoder_name(kind);
+}
 
 static void make_sample(void)
 {
@@ -274,19 +282,19 @@ static void test_truncated(void)
 static void test_sniff(void)
 {
 	const unsigned char *u = (const unsigned char *)"\x1f\x8b\x08";
-	CHECK_CSTR(reader_sniff_compression(u, 3), "gzip", "1F 8B should be gzip");
-	CHECK(reader_sniff_compression(u, 1) == NULL, "one byte of a gzip magic should be nothing");
-	CHECK_CSTR(reader_sniff_compression((const unsigned char *)"BZh9", 4), "bzip2", "BZh should be bzip2");
-	CHECK_CSTR(reader_sniff_compression((const unsigned char *)"\xfd" "7zXZ\0\0", 6), "xz",
+	CHECK_CSTR(sniff(u, 3), "gzip", "1F 8B should be gzip");
+	CHECK(sniff(u, 1) == NULL, "one byte of a gzip magic should be nothing");
+	CHECK_CSTR(sniff((const unsigned char *)"BZh9", 4), "bzip2", "BZh should be bzip2");
+	CHECK_CSTR(sniff((const unsigned char *)"\xfd" "7zXZ\0\0", 6), "xz",
 		   "FD 7zXZ 00 should be xz");
-	CHECK(reader_sniff_compression((const unsigned char *)"\xfd" "7zXZ", 5) == NULL,
+	CHECK(sniff((const unsigned char *)"\xfd" "7zXZ", 5) == NULL,
 	      "a cut xz magic should be nothing");
-	CHECK_CSTR(reader_sniff_compression((const unsigned char *)"\x28\xb5\x2f\xfd", 4), "zstd",
+	CHECK_CSTR(sniff((const unsigned char *)"\x28\xb5\x2f\xfd", 4), "zstd",
 		   "28 B5 2F FD should be zstd");
-	CHECK_CSTR(reader_sniff_compression((const unsigned char *)"\x04\x22\x4d\x18", 4), "lz4",
+	CHECK_CSTR(sniff((const unsigned char *)"\x04\x22\x4d\x18", 4), "lz4",
 		   "04 22 4D 18 should be lz4");
-	CHECK(reader_sniff_compression((const unsigned char *)"{\"id\"", 5) == NULL, "JSON should be nothing");
-	CHECK(reader_sniff_compression((const unsigned char *)"", 0) == NULL, "no bytes should be nothing");
+	CHECK(sniff((const unsigned char *)"{\"id\"", 5) == NULL, "JSON should be nothing");
+	CHECK(sniff((const unsigned char *)"", 0) == NULL, "no bytes should be nothing");
 }
 
 static void test_crlf_and_nul_lines(void)

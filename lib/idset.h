@@ -1,0 +1,21 @@
+#ifndef NEWSUTILS_IDSET_H
+#define NEWSUTILS_IDSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A set of 64-bit keys (hashes), open addressing, grown as needed. */
+struct idset {
+	uint64_t *slots; /* 0 marks an empty slot; key 0 is stored as 1 */
+	size_t count, cap;
+};
+
+/* Adds key; returns false if it was there already. */
+bool idset_add(struct idset *set, uint64_t key);
+/* Empties the set; a large table is freed rather than cleared. */
+void idset_clear(struct idset *set);
+/* Frees the set's memory; it may be used again after. */
+void idset_free(struct idset *set);
+
+#endif
