@@ -12,8 +12,8 @@ LDFLAGS ?=
 SANITIZE ?=
 BUILD   ?= build$(if $(SANITIZE),-san)
 
-PROGRAMS := nsplit
-PKGS     := libarchive zlib libzstd libxxhash liblzma liblz4
+PROGRAMS := nsplit nclean
+PKGS     := libarchive zlib libzstd libxxhash liblzma liblz4 libutf8proc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

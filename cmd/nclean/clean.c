@@ -1,0 +1,319 @@
+#include "clean.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "json.h"
+#include "normalize.h"
+#include "utf8.h"
+
+struct clean_line {
+	size_t off, len;
+	bool is_paragraph_start; /* a blank line came before it */
+	int rule;                /* the rule that removed it, or -1 */
+};
+
+void cleaner_init(struct cleaner *c, struct stats *stats, struct writer *explain)
+{
+	memset(c, 0, sizeof *c);
+	c->stats = stats;
+	c->explain = explain;
+}
+
+static bool on(const struct cleaner *c, enum rule r)
+{
+	return !c->is_disabled[r];
+}
+
+/* The edge rules, in the order they are tried. A row of capitalised
+ * words is no menu when the next line goes on with its sentence (a wrapped
+ * paragraph starting "The U.S. Agriculture Department"). */
+static int edge_rule(const struct cleaner *c, const char *s, size_t n, bool is_continued)
+{
+	if (on(c, RULE_MENU) && !is_continued && rule_menu_words(s, n))
+		return RULE_MENU;
+	if (on(c, RULE_SHARE) && rule_share(s, n))
+		return RULE_SHARE;
+	if (on(c, RULE_CLOSE_BUTTON) && rule_close_button(s, n))
+		return RULE_CLOSE_BUTTON;
+	if (on(c, RULE_COOKIE) && rule_cookie(s, n))
+		return RULE_COOKIE;
+	if (on(c, RULE_ATTRIBUTION) && rule_attribution(s, n))
+		return RULE_ATTRIBUTION;
+	return -1;
+}
+
+/* Rules that hold wherever the line stands. */
+static int anywhere_rule(const struct cleaner *c, const struct rule_context *ctx, const char *s,
+			 size_t n, char iso[11])
+{
+	if (on(c, RULE_TITLE_REPEAT) && rule_title_repeat(ctx, s, n))
+		return RULE_TITLE_REPEAT;
+	if (on(c, RULE_TICKER) && rule_ticker(s, n))
+		return RULE_TICKER;
+	if (on(c, RULE_MENU) && rule_menu(s, n))
+		return RULE_MENU;
+	if (on(c, RULE_DATE_PRINT) && rule_date_print(s, n, iso))
+		return RULE_DATE_PRINT;
+	return -1;
+}
+
+static size_t split_lines(const char *s, size_t n, struct clean_line **lines, size_t *cap)
+{
+	size_t count = 0, i = 0;
+	bool paragraph = true;
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - s) : n;
+		if (e == i) {
+			paragraph = true;
+		} else {
+			if (count == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*lines = xrealloc(*lines, *cap * sizeof **lines);
+			}
+			(*lines)[count++] = (struct clean_line){i, e - i, paragraph, -1};
+			paragraph = false;
+		}
+		i = e + 1;
+	}
+	return count;
+}
+
+/* Whether line i's sentence goes on in the next kept line of its
+ * paragraph: that line starts in lower case, or line i has no closing
+ * punctuation and the next is a long line that is no menu itself (Reuters
+ * breaks lines inside names: "U.S. Trade Representative Clayton"). */
+static bool is_continued(const char *text, const struct clean_line *lines, size_t count, size_t i)
+{
+	size_t j = i + 1;
+	while (j < count && lines[j].rule >= 0 && !lines[j].is_paragraph_start)
+		j++;
+	if (j >= count || lines[j].is_paragraph_start)
+		return false;
+	const char *next = text + lines[j].off;
+	uint32_t cp;
+	if (utf8_decode(next, lines[j].len, &cp) && utf8proc_islower((utf8proc_int32_t)cp))
+		return true;
+	char last = text[lines[i].off + lines[i].len - 1];
+	return !strchr(".!?:;\"", last) && lines[j].len >= 40 && !rule_menu_words(next, lines[j].len);
+}
+
+static size_t word_count(const char *s, size_t n)
+{
+	size_t words = 0;
+	bool in = false;
+	for (size_t i = 0; i < n; i++) {
+		bool space = s[i] == ' ' || s[i] == '\n';
+		words += !space && !in;
+		in = !space;
+	}
+	return words;
+}
+
+/* Adds an explanation of a removed line to c->explained. */
+static void explain(struct cleaner *c, struct record *r, int rule, const char *s, size_t n)
+{
+	long id = record_find(r, "id");
+	buf_adds(&c->explained, "{\"id\":");
+	buf_add(&c->explained, r->line + r->members[id].val_off, r->members[id].val_len);
+	buf_adds(&c->explained, ",\"rule\":");
+	json_append_utf8(&c->explained, rule_name((enum rule)rule), strlen(rule_name((enum rule)rule)));
+	buf_adds(&c->explained, ",\"text\":");
+	json_append_utf8(&c->explained, s, n);
+	buf_adds(&c->explained, "}\n");
+}
+
+/* Copies the string field key into out (NUL-terminated); false if absent. */
+static bool field(struct record *r, const char *key, struct buf *out)
+{
+	const char *s;
+	size_t n;
+	buf_clear(out);
+	if (!record_get_string(r, key, &s, &n))
+		return false;
+	buf_add(out, s, n);
+	return true;
+}
+
+/* One pass: normalises in, applies the rules, and writes what is kept to
+ * out; counts and explains what it removed. Returns the number removed. */
+static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_context *ctx,
+			 const char *in, size_t in_len, struct buf *out, uint64_t *by_rule,
+			 char found[11])
+{
+	buf_clear(&c->text);
+	normalize_text(in, in_len, &c->text, &c->scratch);
+	const char *text = c->text.data ? c->text.data : "";
+	size_t count = split_lines(text, c->text.len, &c->lines, &c->line_cap);
+	struct clean_line *lines = c->lines;
+	char iso[11];
+	for (size_t i = 0; i < count; i++) {
+		lines[i].rule = anywhere_rule(c, ctx, text + lines[i].off, lines[i].len, iso);
+		if (lines[i].rule == RULE_DATE_PRINT && !found[0])
+			memcpy(found, iso, 11);
+	}
+	/* Peel the edges: chrome sits before and after the article. */
+	for (size_t i = 0; i < count; i++) {
+		if (lines[i].rule >= 0)
+			continue;
+		lines[i].rule = edge_rule(c, text + lines[i].off, lines[i].len,
+					  is_continued(text, lines, count, i));
+		if (lines[i].rule < 0)
+			break;
+	}
+	for (size_t i = count; i-- > 0;) {
+		if (lines[i].rule >= 0)
+			continue;
+		lines[i].rule = edge_rule(c, text + lines[i].off, lines[i].len,
+					  is_continued(text, lines, count, i));
+		if (lines[i].rule < 0)
+			break;
+	}
+	buf_clear(out);
+	size_t removed = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (lines[i].rule >= 0) {
+			removed++;
+			by_rule[lines[i].rule]++;
+			if (c->explain)
+				explain(c, r, lines[i].rule, text + lines[i].off, lines[i].len);
+			continue;
+		}
+		if (out->len)
+			buf_adds(out, lines[i].is_paragraph_start ? "\n\n" : "\n");
+		buf_add(out, text + lines[i].off, lines[i].len);
+	}
+	return removed;
+}
+
+bool cleaner_record(struct cleaner *c, struct record *r)
+{
+	const char *raw;
+	size_t raw_len;
+	record_get_string(r, "text", &raw, &raw_len); /* jsonl checked it is there */
+	struct buf normalized = {0};
+	normalize_text(raw, raw_len, &normalized, &c->scratch);
+
+	/* The title, normalised to one line, and its site suffix. */
+	struct rule_context ctx = {0};
+	struct buf url = {0}, source = {0};
+	bool has_title = field(r, "title", &c->line);
+	buf_clear(&c->title);
+	if (has_title) {
+		normalize_text(c->line.data, c->line.len, &c->title, &c->scratch);
+		for (size_t i = 0; i < c->title.len; i++)
+			if (c->title.data[i] == '\n')
+				c->title.data[i] = ' ';
+	}
+	bool has_url = field(r, "url", &url), has_source = field(r, "source", &source);
+	const char *site = NULL;
+	size_t site_len = 0, title_len = c->title.len;
+	if (has_title && c->title.len && record_type(r, "site") < 0)
+		title_len = rule_split_title(c->title.data, c->title.len,
+					     normalized.data ? normalized.data : "", normalized.len,
+					     has_url ? url.data : NULL,
+					     has_source ? source.data : NULL, &site, &site_len);
+	ctx.title = has_title ? c->title.data : NULL;
+	ctx.title_len = title_len;
+	ctx.site = site;
+	ctx.site_len = site_len;
+
+	/* Passes until nothing changes (a removal can make a wrapped block
+	 * whole, or bring a line to the edge), so that a second run of nclean
+	 * has nothing left to do. */
+	uint64_t by_rule[RULE_COUNT] = {0};
+	char found[11] = "";
+	size_t removed = 0;
+	buf_clear(&c->explained);
+	struct buf next = {0};
+	buf_clear(&c->out);
+	buf_add(&c->out, raw, raw_len);
+	for (int round = 0; round < 4; round++) {
+		size_t k = clean_pass(c, r, &ctx, c->out.data ? c->out.data : "", c->out.len, &next,
+				      by_rule, found);
+		removed += k;
+		bool same = next.len == c->out.len &&
+			    (next.len == 0 || memcmp(next.data, c->out.data, next.len) == 0);
+		struct buf t = c->out;
+		c->out = next;
+		next = t;
+		if (!k && same)
+			break;
+	}
+	buf_free(&next);
+
+	/* Never empty a good article: when the rules would take most of it,
+	 * keep it normalised only, and say so. */
+	const char *flag = NULL;
+	const char *result = c->out.data ? c->out.data : "";
+	size_t result_len = c->out.len;
+	size_t norm_len = normalized.len;
+	if (removed && (result_len == 0 || (norm_len >= 300 && result_len * 10 < norm_len * 3))) {
+		flag = "mostly-boilerplate";
+		result = normalized.data ? normalized.data : "";
+		result_len = norm_len;
+		removed = 0;
+	} else if (word_count(result, result_len) < 30) {
+		flag = "short";
+	}
+	if (removed) {
+		stats_add(c->stats, NULL, "lines_removed", removed);
+		for (int i = 0; i < RULE_COUNT; i++)
+			c->removed[i] += by_rule[i];
+		if (c->explain && c->explained.len &&
+		    writer_write(c->explain, c->explained.data, c->explained.len) < 0) {
+			buf_free(&normalized);
+			buf_free(&url);
+			buf_free(&source);
+			return false;
+		}
+	}
+	if (result_len != raw_len || (raw_len && memcmp(result, raw, raw_len) != 0)) {
+		record_set_string(r, "text", result, result_len);
+		stats_add(c->stats, NULL, "texts_changed", 1);
+	}
+	if (site) {
+		record_set_string(r, "title", c->title.data, title_len);
+		record_set_string(r, "site", site, site_len);
+		stats_add(c->stats, NULL, "sites_split", 1);
+	} else if (has_title && (c->title.len != c->line.len ||
+				 (c->line.len && memcmp(c->title.data, c->line.data, c->line.len) != 0))) {
+		record_set_string(r, "title", c->title.data, c->title.len);
+	}
+	if (found[0] && record_type(r, "date") < 0) {
+		record_set_string(r, "date", found, 10);
+		stats_add(c->stats, NULL, "dates_found", 1);
+	}
+	if (flag) {
+		buf_clear(&c->json);
+		buf_adds(&c->json, "{\"flag\":");
+		json_append_utf8(&c->json, flag, strlen(flag));
+		buf_addc(&c->json, '}');
+		record_set_raw(r, "clean", c->json.data, c->json.len);
+		stats_add(c->stats, "flags", flag, 1);
+	} else if (record_type(r, "clean") >= 0) {
+		record_remove(r, "clean"); /* a flag from an earlier run no longer holds */
+	}
+	buf_free(&normalized);
+	buf_free(&url);
+	buf_free(&source);
+	return true;
+}
+
+void cleaner_finish(struct cleaner *c)
+{
+	for (int i = 0; i < RULE_COUNT; i++)
+		if (c->removed[i])
+			stats_add(c->stats, "removed_by_rule", rule_name((enum rule)i), c->removed[i]);
+	buf_free(&c->text);
+	buf_free(&c->scratch);
+	buf_free(&c->out);
+	buf_free(&c->title);
+	buf_free(&c->line);
+	buf_free(&c->json);
+	buf_free(&c->explained);
+	free(c->lines);
+}

@@ -1,0 +1,68 @@
+#ifndef NCLEAN_RULES_H
+#define NCLEAN_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The boilerplate rules: each says whether one line of a normalised text
+ * is site chrome, by its content alone. Rules marked as edge rules apply
+ * only while peeling lines off the start and the end of a text, so that
+ * the same words inside the article stay. */
+
+enum rule {
+	RULE_TITLE_REPEAT,
+	RULE_MENU,
+	RULE_TICKER,
+	RULE_DATE_PRINT,
+	RULE_SHARE,
+	RULE_CLOSE_BUTTON,
+	RULE_COOKIE,
+	RULE_ATTRIBUTION,
+	RULE_COUNT,
+};
+
+/* Returns the name of a rule ("title-repeat", ...). */
+const char *rule_name(enum rule r);
+/* Returns the rule of that name, or RULE_COUNT if there is none. */
+enum rule rule_by_name(const char *name);
+
+/* What a rule may look at besides the line. */
+struct rule_context {
+	const char *title; /* the record's title, or NULL */
+	size_t title_len;
+	const char *site;  /* the site split off the title, or NULL */
+	size_t site_len;
+};
+
+/* Whether a line is a repeat of the title (with or without the site). */
+bool rule_title_repeat(const struct rule_context *c, const char *s, size_t n);
+/* Whether a line is a link list: three or more short segments between
+ * » • | · › or ▪, or a breadcrumb starting with » or ›. */
+bool rule_menu(const char *s, size_t n);
+/* Whether a line is a row of menu words: 4 to 14 words, nearly all
+ * capitalised, no sentence punctuation (an edge rule). */
+bool rule_menu_words(const char *s, size_t n);
+/* Whether a line is a news ticker ("LAST MINUTE : a • b • c"). */
+bool rule_ticker(const char *s, size_t n);
+/* Whether a line is a date with only print or share words after it
+ * ("27/12/2021 Yazdır"); sets iso (10 bytes + NUL) to the date. */
+bool rule_date_print(const char *s, size_t n, char iso[11]);
+/* Whether a line holds only share, print, follow or subscribe words (an
+ * edge rule). */
+bool rule_share(const char *s, size_t n);
+/* Whether a line is a close button left over ("X", "Close", "Kapat"). */
+bool rule_close_button(const char *s, size_t n);
+/* Whether a line is part of a cookie or consent banner, in any of en, tr,
+ * de, fr, es, it, pt, nl, ru, ar (an edge rule). */
+bool rule_cookie(const char *s, size_t n);
+/* Whether a line is an attribution or copyright line ("Read original
+ * article here.", "Source: … | Ahval", "© 2021 …") (an edge rule). */
+bool rule_attribution(const char *s, size_t n);
+
+/* Splits a site suffix off a title ("… – Ahval"): returns the length of
+ * the title without it and sets *site and *site_len, or returns n when
+ * there is no confident split. text, url and source back the split. */
+size_t rule_split_title(const char *title, size_t n, const char *text, size_t text_len,
+			const char *url, const char *source, const char **site, size_t *site_len);
+
+#endif
