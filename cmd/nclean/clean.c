@@ -240,7 +240,9 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 		struct buf t = c->out;
 		c->out = next;
 		next = t;
-		if (!k && same)
+		/* Normalisation alone is idempotent: a pass that removed nothing
+		 * leaves a fixpoint. */
+		if (!k || same)
 			break;
 	}
 	buf_free(&next);

@@ -104,9 +104,10 @@ static size_t entity_at(const char *s, size_t n, size_t i, struct buf *out)
 	return len;
 }
 
-/* Step 1: entities and tags. */
-static void decode_markup(const char *s, size_t n, struct buf *out)
+/* Step 1: entities and tags; returns whether there were any. */
+static bool decode_markup(const char *s, size_t n, struct buf *out)
 {
+	bool changed = false;
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
@@ -120,14 +121,18 @@ static void decode_markup(const char *s, size_t n, struct buf *out)
 		bool breaks = false;
 		if (s[i] == '&' && (k = entity_at(s, n, i, out)) > 0) {
 			i += k;
+			changed = true;
 		} else if (s[i] == '<' && (k = tag_at(s, n, i, &breaks)) > 0) {
 			if (breaks)
 				buf_addc(out, '\n');
 			i += k;
+			changed = true;
 		} else {
-			buf_addc(out, s[i++]);
+			buf_add(out, s + i, 1);
+			i++;
 		}
 	}
+	return changed;
 }
 
 static bool is_ascii(const char *s, size_t n)
@@ -145,6 +150,15 @@ static void map_characters(const char *s, size_t n, struct buf *out)
 	buf_reserve(out, n);
 	size_t i = 0;
 	while (i < n) {
+		/* Plain printable ASCII, most of any text, goes over in runs. */
+		size_t run = i;
+		while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7F)
+			run++;
+		if (run > i) {
+			buf_add(out, s + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80) {
 			i++;
@@ -215,16 +229,25 @@ static bool is_wrapped(const struct line *l, size_t count)
 /* Appends a line with runs of spaces folded and no leading space. */
 static void add_folded(struct buf *out, const char *p, size_t n)
 {
-	bool space = false;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == ' ') {
-			space = true;
-			continue;
-		}
-		if (space && out->len && out->data[out->len - 1] != '\n')
+	/* Most lines have no run of spaces: copy them whole. */
+	if (n && p[0] != ' ' && !memmem(p, n, "  ", 2)) {
+		if (out->len && out->data[out->len - 1] != '\n' && out->data[out->len - 1] != ' ')
 			buf_addc(out, ' ');
-		space = false;
-		buf_addc(out, p[i]);
+		buf_add(out, p, n);
+		return;
+	}
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && p[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		const char *sp = memchr(p + i, ' ', n - i);
+		size_t e = sp ? (size_t)(sp - p) : n;
+		if (out->len && out->data[out->len - 1] != '\n' && out->data[out->len - 1] != ' ')
+			buf_addc(out, ' ');
+		buf_add(out, p + i, e - i);
+		i = e;
 	}
 }
 
@@ -293,16 +316,13 @@ static void assemble(const char *s, size_t n, struct buf *out)
 void normalize_text(const char *s, size_t n, struct buf *out, struct buf *scratch)
 {
 	buf_clear(scratch);
-	decode_markup(s, n, scratch);
+	bool changed = decode_markup(s, n, scratch);
 	/* Scraped text is often escaped twice (&lt;span&gt;&amp;#65279;): decode
 	 * until nothing changes, so that a second run finds nothing to do. */
 	struct buf again = {0};
-	for (int round = 0; round < 4; round++) {
+	for (int round = 0; changed && round < 4; round++) {
 		buf_clear(&again);
-		decode_markup(scratch->data ? scratch->data : "", scratch->len, &again);
-		if (again.len == scratch->len &&
-		    (again.len == 0 || memcmp(again.data, scratch->data, again.len) == 0))
-			break;
+		changed = decode_markup(scratch->data ? scratch->data : "", scratch->len, &again);
 		struct buf t = *scratch;
 		*scratch = again;
 		again = t;

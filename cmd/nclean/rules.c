@@ -29,8 +29,16 @@ enum rule rule_by_name(const char *name)
 /* Appends s lowercased (simple case mapping) to out. */
 static void fold(const char *s, size_t n, struct buf *out)
 {
+	buf_reserve(out, n + 4);
 	size_t i = 0;
 	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			out->data[out->len++] = (char)tolower(c);
+			i++;
+			continue;
+		}
+		buf_reserve(out, n - i + 4);
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
 		if (!k) {
@@ -41,14 +49,24 @@ static void fold(const char *s, size_t n, struct buf *out)
 		buf_add(out, enc, utf8_encode((uint32_t)utf8proc_tolower((utf8proc_int32_t)cp), enc));
 		i += k;
 	}
+	out->data[out->len] = '\0';
 }
 
 /* Appends only the letters and digits of s, lowercased: what two lines
  * that differ in punctuation and spacing have in common. */
 static void key(const char *s, size_t n, struct buf *out)
 {
+	buf_reserve(out, n + 4);
 	size_t i = 0;
 	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			if (isalnum(c))
+				out->data[out->len++] = (char)tolower(c);
+			i++;
+			continue;
+		}
+		buf_reserve(out, n - i + 4);
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
 		if (!k) {
@@ -64,6 +82,7 @@ static void key(const char *s, size_t n, struct buf *out)
 		}
 		i += k;
 	}
+	out->data[out->len] = '\0';
 }
 
 static bool starts_with(const char *s, size_t n, const char *prefix)
@@ -102,6 +121,10 @@ bool rule_title_repeat(const struct rule_context *c, const char *s, size_t n)
 {
 	if (!c->title || !c->title_len)
 		return false;
+	/* Lengths far apart cannot be the same title: skip the keys. */
+	size_t whole = c->title_len + (c->site ? c->site_len + 8 : 0);
+	if (n * 2 < c->title_len || n > whole * 2 + 16)
+		return false;
 	struct buf line = {0}, title = {0};
 	key(s, n, &line);
 	key(c->title, c->title_len, &title);
@@ -116,19 +139,30 @@ bool rule_title_repeat(const struct rule_context *c, const char *s, size_t n)
 	return same;
 }
 
-/* Separators of link lists, as UTF-8. */
-static const char *const separators[] = {"\xC2\xBB", "\xE2\x80\xA2", "|", "\xC2\xB7",
-					 "\xE2\x80\xBA", "\xE2\x96\xAA", "\xE2\x96\xBA", NULL};
+/* Separators of link lists, as UTF-8, with their lengths. */
+static const struct {
+	const char *bytes;
+	size_t len;
+} separators[] = {{"\xC2\xBB", 2}, {"\xE2\x80\xA2", 3}, {"|", 1}, {"\xC2\xB7", 2},
+		  {"\xE2\x80\xBA", 3}, {"\xE2\x96\xAA", 3}, {"\xE2\x96\xBA", 3}};
 
 bool rule_menu(const char *s, size_t n)
 {
 	if (starts_with(s, n, "\xC2\xBB") || starts_with(s, n, "\xE2\x80\xBA"))
 		return word_count(s, n) <= 15;
 	size_t seps = 0;
-	for (const char *const *sep = separators; *sep; sep++) {
-		size_t k = strlen(*sep);
-		for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), *sep, k)); p += k)
-			seps++;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != '|' && c != 0xC2 && c != 0xE2)
+			continue;
+		for (size_t j = 0; j < sizeof separators / sizeof *separators; j++) {
+			size_t k = separators[j].len;
+			if (n - i >= k && memcmp(s + i, separators[j].bytes, k) == 0) {
+				seps++;
+				i += k - 1;
+				break;
+			}
+		}
 	}
 	if (seps < 2)
 		return false;
@@ -189,9 +223,10 @@ bool rule_ticker(const char *s, size_t n)
 	static const char *const heads[] = {"last minute", "breaking news", "breaking",
 					    "son dakika", "eilmeldung", "derni\xC3\xA8re minute",
 					    "\xC3\xBAltima hora", "ultim'ora", "ultima ora", NULL};
-	struct buf f = {0};
-	fold(s, n < 64 ? n : 64, &f);
 	bool ticker = false;
+	struct buf f = {0};
+	if (n && strchr("lLbBsSeEdDuU\xC3", s[0]))
+		fold(s, n < 64 ? n : 64, &f);
 	for (const char *const *h = heads; *h && !ticker; h++) {
 		size_t k = strlen(*h);
 		if (f.len > k && memcmp(f.data, *h, k) == 0) {
