@@ -135,11 +135,29 @@ static bool decode_markup(const char *s, size_t n, struct buf *out)
 	return changed;
 }
 
-static bool is_ascii(const char *s, size_t n)
+/* Whether s is certainly in NFC already, so that the costly pass can be
+ * skipped: true when no code point is a combining mark (class not 0), a
+ * composition exclusion (singletons such as U+212B) or a Hangul jamo. A
+ * run of such starters decomposes and recomposes to itself. */
+static bool is_nfc(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
+	size_t i = 0;
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k)
 			return false;
+		if (cp >= 0x300) {
+			const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+			if (p->combining_class || p->comp_exclusion || (cp >= 0x1100 && cp <= 0x11FF))
+				return false;
+		}
+		i += k;
+	}
 	return true;
 }
 
@@ -329,7 +347,7 @@ void normalize_text(const char *s, size_t n, struct buf *out, struct buf *scratc
 	}
 	buf_free(&again);
 	struct buf mapped = {0};
-	if (is_ascii(scratch->data ? scratch->data : "", scratch->len)) {
+	if (is_nfc(scratch->data ? scratch->data : "", scratch->len)) {
 		map_characters(scratch->data ? scratch->data : "", scratch->len, &mapped);
 	} else {
 		utf8proc_uint8_t *nfc = NULL;
