@@ -97,7 +97,7 @@ static _Noreturn void show_version(const struct cli_spec *spec)
 	exit(STATUS_OK);
 }
 
-void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **argv)
+void cli_parse(struct cli *cli, const struct cli_spec *spec, void *ctx, int argc, char **argv)
 {
 	memset(cli, 0, sizeof *cli);
 	cli->spec = spec;
@@ -175,7 +175,7 @@ void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **ar
 		case OPT_VERBOSE: cli->is_verbose = true; break;
 		case OPT_PROGRESS: cli->progress = 1; break;
 		case OPT_NO_PROGRESS: cli->progress = 0; break;
-		default: spec->on_option(spec->ctx, c, optarg); break;
+		default: spec->on_option(ctx, c, optarg); break;
 		}
 	}
 	free(longs);

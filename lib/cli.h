@@ -39,7 +39,6 @@ struct cli_spec {
 	/* Called for each program option in command-line order; it checks the
 	 * argument and calls die_usage when it is wrong. */
 	void (*on_option)(void *ctx, int id, const char *arg);
-	void *ctx;
 };
 
 struct cli {
@@ -54,8 +53,9 @@ struct cli {
 	size_t file_count;
 };
 
-/* Parses argv; handles -h, -V and usage errors itself (exits 0 or 2). */
-void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **argv);
+/* Parses argv, handing the program's options to spec->on_option with ctx;
+ * handles -h, -V and usage errors itself (exits 0 or 2). */
+void cli_parse(struct cli *cli, const struct cli_spec *spec, void *ctx, int argc, char **argv);
 
 /* Parses a byte size such as 512, 64K, 10M or 2G; dies with a usage error
  * naming option on anything else. */

@@ -101,6 +101,17 @@ static bool is_continued(const char *text, const struct clean_line *lines, size_
 	return !strchr(".!?:;\"", last) && lines[j].len >= 40 && !rule_menu_words(next, lines[j].len);
 }
 
+/* Tries the edge rules on line i; returns whether peeling goes on past it
+ * (it was removed, now or by an earlier rule). */
+static bool peel(const struct cleaner *c, const char *text, struct clean_line *lines, size_t count,
+		 size_t i)
+{
+	if (lines[i].rule < 0)
+		lines[i].rule = edge_rule(c, text + lines[i].off, lines[i].len,
+					  is_continued(text, lines, count, i));
+	return lines[i].rule >= 0;
+}
+
 static size_t word_count(const char *s, size_t n)
 {
 	size_t words = 0;
@@ -156,22 +167,10 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 			memcpy(found, iso, 11);
 	}
 	/* Peel the edges: chrome sits before and after the article. */
-	for (size_t i = 0; i < count; i++) {
-		if (lines[i].rule >= 0)
-			continue;
-		lines[i].rule = edge_rule(c, text + lines[i].off, lines[i].len,
-					  is_continued(text, lines, count, i));
-		if (lines[i].rule < 0)
-			break;
-	}
-	for (size_t i = count; i-- > 0;) {
-		if (lines[i].rule >= 0)
-			continue;
-		lines[i].rule = edge_rule(c, text + lines[i].off, lines[i].len,
-					  is_continued(text, lines, count, i));
-		if (lines[i].rule < 0)
-			break;
-	}
+	for (size_t i = 0; i < count && peel(c, text, lines, count, i); i++)
+		;
+	for (size_t i = count; i-- > 0 && peel(c, text, lines, count, i);)
+		;
 	buf_clear(out);
 	size_t removed = 0;
 	for (size_t i = 0; i < count; i++) {

@@ -58,10 +58,8 @@ int main(int argc, char **argv)
 		.common = CLI_OUTPUT | CLI_STATS | CLI_REJECTS | CLI_PROGRESS,
 		.on_option = on_option,
 	};
-	struct cli_spec s = spec;
-	s.ctx = &args;
 	struct cli cli;
-	cli_parse(&cli, &s, argc, argv);
+	cli_parse(&cli, &spec, &args, argc, argv);
 
 	struct stats stats;
 	stats_init(&stats, "nclean");

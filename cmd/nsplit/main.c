@@ -100,10 +100,8 @@ int main(int argc, char **argv)
 		.common = CLI_OUTPUT | CLI_STATS | CLI_PROGRESS | CLI_VERBOSE,
 		.on_option = on_option,
 	};
-	struct cli_spec s = spec;
-	s.ctx = &opt;
 	struct cli cli;
-	cli_parse(&cli, &s, argc, argv);
+	cli_parse(&cli, &spec, &opt, argc, argv);
 	opt.output = cli.output;
 	opt.is_verbose = cli.is_verbose;
 	opt.progress = cli.progress;
