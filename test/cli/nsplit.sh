@@ -271,7 +271,7 @@ test_sharded_output_is_stable_and_complete() {
 test_bad_option_values_are_usage_errors() {
 	local args
 	for args in "--format nope" "--max-size 12Q" "--shards 0" "--min-size 2M --max-size 1M" \
-		"--shards 3 -o x-%070d.jsonl"; do
+		"--shards 3 -o $WORK/x-%070d.jsonl"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		"$P" $args "$WORK/set.tar" >/dev/null 2>"$WORK/err"
 		assertEquals "'$args' exits 2" 2 $?
