@@ -112,18 +112,6 @@ static bool peel(const struct cleaner *c, const char *text, struct clean_line *l
 	return lines[i].rule >= 0;
 }
 
-static size_t word_count(const char *s, size_t n)
-{
-	size_t words = 0;
-	bool in = false;
-	for (size_t i = 0; i < n; i++) {
-		bool space = s[i] == ' ' || s[i] == '\n';
-		words += !space && !in;
-		in = !space;
-	}
-	return words;
-}
-
 /* Adds an explanation of a removed line to c->explained. */
 static void explain(struct cleaner *c, struct record *r, int rule, const char *s, size_t n)
 {
@@ -149,16 +137,13 @@ static bool field(struct record *r, const char *key, struct buf *out)
 	return true;
 }
 
-/* One pass: normalises in, applies the rules, and writes what is kept to
- * out; counts and explains what it removed. Returns the number removed. */
+/* One pass: applies the rules to normalised text and writes what is kept
+ * to out; counts and explains what it removed. Returns the number removed. */
 static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_context *ctx,
-			 const char *in, size_t in_len, struct buf *out, uint64_t *by_rule,
+			 const char *text, size_t text_len, struct buf *out, uint64_t *by_rule,
 			 char found[11])
 {
-	buf_clear(&c->text);
-	normalize_text(in, in_len, &c->text, &c->scratch);
-	const char *text = c->text.data ? c->text.data : "";
-	size_t count = split_lines(text, c->text.len, &c->lines, &c->line_cap);
+	size_t count = split_lines(text, text_len, &c->lines, &c->line_cap);
 	struct clean_line *lines = c->lines;
 	char iso[11];
 	for (size_t i = 0; i < count; i++) {
@@ -227,12 +212,22 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 	char found[11] = "";
 	size_t removed = 0;
 	buf_clear(&c->explained);
+	/* The first pass starts from the text normalised above; later ones
+	 * normalise again, since a removal can make a wrapped block whole. */
 	struct buf next = {0};
 	buf_clear(&c->out);
-	buf_add(&c->out, raw, raw_len);
+	buf_add(&c->out, normalized.data ? normalized.data : "", normalized.len);
 	for (int round = 0; round < 4; round++) {
-		size_t k = clean_pass(c, r, &ctx, c->out.data ? c->out.data : "", c->out.len, &next,
-				      by_rule, found);
+		if (round > 0) {
+			buf_clear(&c->text);
+			normalize_text(c->out.data ? c->out.data : "", c->out.len, &c->text,
+				       &c->scratch);
+		} else {
+			buf_clear(&c->text);
+			buf_add(&c->text, c->out.data ? c->out.data : "", c->out.len);
+		}
+		size_t k = clean_pass(c, r, &ctx, c->text.data ? c->text.data : "", c->text.len,
+				      &next, by_rule, found);
 		removed += k;
 		bool same = next.len == c->out.len &&
 			    (next.len == 0 || memcmp(next.data, c->out.data, next.len) == 0);
@@ -257,7 +252,7 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 		result = normalized.data ? normalized.data : "";
 		result_len = norm_len;
 		removed = 0;
-	} else if (word_count(result, result_len) < 30) {
+	} else if (rule_word_count(result, result_len) < 30) {
 		flag = "short";
 	}
 	if (removed) {

@@ -26,42 +26,17 @@ enum rule rule_by_name(const char *name)
 	return RULE_COUNT;
 }
 
-/* Appends s lowercased (simple case mapping) to out. */
-static void fold(const char *s, size_t n, struct buf *out)
+/* Appends s lowercased (simple case mapping) to out; with only_alnum,
+ * only its letters and digits: what two lines that differ in punctuation
+ * and spacing have in common. */
+static void lower(const char *s, size_t n, bool only_alnum, struct buf *out)
 {
 	buf_reserve(out, n + 4);
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80) {
-			out->data[out->len++] = (char)tolower(c);
-			i++;
-			continue;
-		}
-		buf_reserve(out, n - i + 4);
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		if (!k) {
-			i++;
-			continue;
-		}
-		char enc[4];
-		buf_add(out, enc, utf8_encode((uint32_t)utf8proc_tolower((utf8proc_int32_t)cp), enc));
-		i += k;
-	}
-	out->data[out->len] = '\0';
-}
-
-/* Appends only the letters and digits of s, lowercased: what two lines
- * that differ in punctuation and spacing have in common. */
-static void key(const char *s, size_t n, struct buf *out)
-{
-	buf_reserve(out, n + 4);
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			if (isalnum(c))
+			if (!only_alnum || isalnum(c))
 				out->data[out->len++] = (char)tolower(c);
 			i++;
 			continue;
@@ -74,7 +49,7 @@ static void key(const char *s, size_t n, struct buf *out)
 			continue;
 		}
 		utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
-		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+		if (!only_alnum || (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
 		    cat == UTF8PROC_CATEGORY_ND) {
 			char enc[4];
 			buf_add(out, enc,
@@ -83,6 +58,16 @@ static void key(const char *s, size_t n, struct buf *out)
 		i += k;
 	}
 	out->data[out->len] = '\0';
+}
+
+static void fold(const char *s, size_t n, struct buf *out)
+{
+	lower(s, n, false, out);
+}
+
+static void key(const char *s, size_t n, struct buf *out)
+{
+	lower(s, n, true, out);
 }
 
 static bool starts_with(const char *s, size_t n, const char *prefix)
@@ -104,13 +89,12 @@ static bool contains_any(const char *s, size_t n, const char *const *list)
 	return false;
 }
 
-/* Words: runs of bytes between spaces. */
-static size_t word_count(const char *s, size_t n)
+size_t rule_word_count(const char *s, size_t n)
 {
 	size_t words = 0;
 	bool in = false;
 	for (size_t i = 0; i < n; i++) {
-		bool space = s[i] == ' ';
+		bool space = s[i] == ' ' || s[i] == '\n';
 		words += !space && !in;
 		in = !space;
 	}
@@ -149,7 +133,7 @@ static const struct {
 bool rule_menu(const char *s, size_t n)
 {
 	if (starts_with(s, n, "\xC2\xBB") || starts_with(s, n, "\xE2\x80\xBA"))
-		return word_count(s, n) <= 15;
+		return rule_word_count(s, n) <= 15;
 	size_t seps = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -167,12 +151,12 @@ bool rule_menu(const char *s, size_t n)
 	if (seps < 2)
 		return false;
 	/* Short segments: a menu, not a sentence with a few bullets. */
-	return word_count(s, n) <= 6 * (seps + 1);
+	return rule_word_count(s, n) <= 6 * (seps + 1);
 }
 
 bool rule_menu_words(const char *s, size_t n)
 {
-	size_t words = word_count(s, n);
+	size_t words = rule_word_count(s, n);
 	if (words < 4 || words > 14 || memchr(s, ',', n))
 		return false;
 	char last = s[n - 1];
@@ -242,7 +226,7 @@ bool rule_ticker(const char *s, size_t n)
 	size_t bullets = 0;
 	for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), "\xE2\x80\xA2", 3)); p += 3)
 		bullets++;
-	return bullets >= 3 && word_count(s, n) >= 20;
+	return bullets >= 3 && rule_word_count(s, n) >= 20;
 }
 
 /* Share, print and follow words, folded; and words that may go with them. */
@@ -297,7 +281,7 @@ static bool all_share_words(const char *f, size_t n, size_t max_words)
 
 bool rule_share(const char *s, size_t n)
 {
-	if (word_count(s, n) > 8)
+	if (rule_word_count(s, n) > 8)
 		return false;
 	struct buf f = {0};
 	fold(s, n, &f);
@@ -433,7 +417,7 @@ bool rule_attribution(const char *s, size_t n)
 		"todos os direitos reservados", "alle rechten voorbehouden", NULL};
 	static const char *const agencies[] = {"(aa)", "(reuters)", "(afp)", "(ap)", "(dpa)",
 					       "(iha)", "(dha)", NULL};
-	if (word_count(s, n) > 25)
+	if (rule_word_count(s, n) > 25)
 		return false;
 	struct buf f = {0};
 	fold(s, n, &f);
@@ -468,8 +452,8 @@ size_t rule_split_title(const char *title, size_t n, const char *text, size_t te
 	const char *suffix = best + best_len;
 	size_t suffix_len = n - (size_t)(suffix - title);
 	size_t prefix_len = (size_t)(best - title);
-	if (!suffix_len || suffix_len > 40 || word_count(suffix, suffix_len) > 4 ||
-	    word_count(title, prefix_len) < 3)
+	if (!suffix_len || suffix_len > 40 || rule_word_count(suffix, suffix_len) > 4 ||
+	    rule_word_count(title, prefix_len) < 3)
 		return n;
 	uint32_t first;
 	if (!utf8_decode(suffix, suffix_len, &first) ||

@@ -26,6 +26,9 @@ const char *rule_name(enum rule r);
 /* Returns the rule of that name, or RULE_COUNT if there is none. */
 enum rule rule_by_name(const char *name);
 
+/* Returns the number of words (runs between spaces and line breaks). */
+size_t rule_word_count(const char *s, size_t n);
+
 /* What a rule may look at besides the line. */
 struct rule_context {
 	const char *title; /* the record's title, or NULL */
