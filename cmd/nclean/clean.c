@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "normalize.h"
+#include "page.h"
 #include "utf8.h"
 
 struct clean_line {
@@ -137,11 +138,60 @@ static bool field(struct record *r, const char *key, struct buf *out)
 	return true;
 }
 
+/* On a full page, marks the lines outside the article's block (and its
+ * comment section) as removed; returns whether the text was a full page. */
+static bool find_article(struct cleaner *c, const struct rule_context *ctx, const char *text,
+			 struct clean_line *lines, size_t count)
+{
+	if (c->full_page == FULL_PAGE_NEVER ||
+	    (!on(c, RULE_OUTSIDE_ARTICLE) && !on(c, RULE_COMMENTS)))
+		return false;
+	if (c->page_cap < count) {
+		c->page_cap = count;
+		c->page = xrealloc(c->page, count * sizeof *c->page);
+		c->page_index = xrealloc(c->page_index, count * sizeof *c->page_index);
+	}
+	for (size_t i = 0; i < count; i++)
+		c->page[i] = (struct page_line){text + lines[i].off, lines[i].len, 0, false, false};
+	if (c->full_page == FULL_PAGE_AUTO && !page_is_full_page(c->page, count, &c->line))
+		return false;
+	/* The article is looked for among the lines the rules kept. */
+	size_t kept = 0;
+	bool after_title = false;
+	for (size_t i = 0; i < count; i++) {
+		if (lines[i].rule == RULE_TITLE_REPEAT ||
+		    (page_repeats_title(ctx->page_title, ctx->page_title_len,
+					text + lines[i].off, lines[i].len, &c->line) &&
+		     (i > 0 || ctx->title))) {
+			after_title = true;
+			if (lines[i].rule >= 0)
+				continue;
+		}
+		if (lines[i].rule < 0) {
+			c->page[kept] = (struct page_line){text + lines[i].off, lines[i].len, 0,
+							   false, after_title};
+			c->page_index[kept++] = i;
+			after_title = false;
+		}
+	}
+	size_t comments;
+	if (!page_find_article(c->page, kept, &comments, &c->line))
+		return true;
+	for (size_t k = 0; k < kept; k++) {
+		struct clean_line *l = &lines[c->page_index[k]];
+		if (k >= comments && on(c, RULE_COMMENTS))
+			l->rule = RULE_COMMENTS;
+		else if (!c->page[k].keep && on(c, RULE_OUTSIDE_ARTICLE))
+			l->rule = RULE_OUTSIDE_ARTICLE;
+	}
+	return true;
+}
+
 /* One pass: applies the rules to normalised text and writes what is kept
  * to out; counts and explains what it removed. Returns the number removed. */
 static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_context *ctx,
 			 const char *text, size_t text_len, struct buf *out, uint64_t *by_rule,
-			 char found[11])
+			 char found[11], bool *is_page)
 {
 	size_t count = split_lines(text, text_len, &c->lines, &c->line_cap);
 	struct clean_line *lines = c->lines;
@@ -156,6 +206,10 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 		;
 	for (size_t i = count; i-- > 0 && peel(c, text, lines, count, i);)
 		;
+	/* Only the first pass looks for the article in a full page: later
+	 * passes, and later runs, have the article already. */
+	if (!*is_page && !c->has_article)
+		*is_page = find_article(c, ctx, text, lines, count);
 	buf_clear(out);
 	size_t removed = 0;
 	for (size_t i = 0; i < count; i++) {
@@ -173,8 +227,29 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 	return removed;
 }
 
+/* Whether an earlier run found the record's article in a full page: its
+ * "clean" object says "page":"article". */
+static bool has_article(struct record *r)
+{
+	long i = record_find(r, "clean");
+	if (i < 0 || r->members[i].type != JSON_OBJECT)
+		return false;
+	const char *v = r->line + r->members[i].val_off;
+	struct json_member *m = NULL;
+	size_t count = 0, cap = 0;
+	struct json_error err;
+	bool found = false;
+	if (json_scan_object(v, r->members[i].val_len, &m, &count, &cap, &err))
+		for (size_t k = 0; k < count && !found; k++)
+			found = m[k].key_len == 4 && memcmp(v + m[k].key_off, "page", 4) == 0 &&
+				m[k].val_len == 9 && memcmp(v + m[k].val_off, "\"article\"", 9) == 0;
+	free(m);
+	return found;
+}
+
 bool cleaner_record(struct cleaner *c, struct record *r)
 {
+	c->has_article = has_article(r);
 	const char *raw;
 	size_t raw_len;
 	record_get_string(r, "text", &raw, &raw_len); /* jsonl checked it is there */
@@ -201,6 +276,15 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 					     has_url ? url.data : NULL,
 					     has_source ? source.data : NULL, &site, &site_len);
 	ctx.title = has_title ? c->title.data : NULL;
+	/* Where the record has no title, a full page's first line is its
+	 * <title>: the first line of the text as it came in. */
+	ctx.page_title = ctx.title;
+	ctx.page_title_len = title_len;
+	if (!has_title && normalized.len) {
+		const char *nl = memchr(normalized.data, '\n', normalized.len);
+		ctx.page_title = normalized.data;
+		ctx.page_title_len = nl ? (size_t)(nl - normalized.data) : normalized.len;
+	}
 	ctx.title_len = title_len;
 	ctx.site = site;
 	ctx.site_len = site_len;
@@ -211,6 +295,7 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 	uint64_t by_rule[RULE_COUNT] = {0};
 	char found[11] = "";
 	size_t removed = 0;
+	bool is_page = false;
 	buf_clear(&c->explained);
 	/* The first pass starts from the text normalised above; later ones
 	 * normalise again, since a removal can make a wrapped block whole. */
@@ -227,7 +312,7 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 			buf_add(&c->text, c->out.data ? c->out.data : "", c->out.len);
 		}
 		size_t k = clean_pass(c, r, &ctx, c->text.data ? c->text.data : "", c->text.len,
-				      &next, by_rule, found);
+				      &next, by_rule, found, &is_page);
 		removed += k;
 		bool same = next.len == c->out.len &&
 			    (next.len == 0 || memcmp(next.data, c->out.data, next.len) == 0);
@@ -242,16 +327,19 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 	buf_free(&next);
 
 	/* Never empty a good article: when the rules would take most of it,
-	 * keep it normalised only, and say so. */
+	 * keep it normalised only, and say so. On a full page most of the text
+	 * is chrome: there only an empty result is undone. */
 	const char *flag = NULL;
 	const char *result = c->out.data ? c->out.data : "";
 	size_t result_len = c->out.len;
 	size_t norm_len = normalized.len;
-	if (removed && (result_len == 0 || (norm_len >= 300 && result_len * 10 < norm_len * 3))) {
+	if (removed &&
+	    (result_len == 0 || (!is_page && norm_len >= 300 && result_len * 10 < norm_len * 3))) {
 		flag = "mostly-boilerplate";
 		result = normalized.data ? normalized.data : "";
 		result_len = norm_len;
 		removed = 0;
+		is_page = false;
 	} else if (rule_word_count(result, result_len) < 30) {
 		flag = "short";
 	}
@@ -283,13 +371,20 @@ bool cleaner_record(struct cleaner *c, struct record *r)
 		record_set_string(r, "date", found, 10);
 		stats_add(c->stats, NULL, "dates_found", 1);
 	}
-	if (flag) {
+	if (is_page)
+		stats_add(c->stats, NULL, "articles_found", 1);
+	if (flag || is_page || c->has_article) {
 		buf_clear(&c->json);
-		buf_adds(&c->json, "{\"flag\":");
-		json_append_utf8(&c->json, flag, strlen(flag));
+		buf_adds(&c->json, "{");
+		if (is_page || c->has_article)
+			buf_adds(&c->json, flag ? "\"page\":\"article\"," : "\"page\":\"article\"");
+		if (flag) {
+			buf_adds(&c->json, "\"flag\":");
+			json_append_utf8(&c->json, flag, strlen(flag));
+			stats_add(c->stats, "flags", flag, 1);
+		}
 		buf_addc(&c->json, '}');
 		record_set_raw(r, "clean", c->json.data, c->json.len);
-		stats_add(c->stats, "flags", flag, 1);
 	} else if (record_type(r, "clean") >= 0) {
 		record_remove(r, "clean"); /* a flag from an earlier run no longer holds */
 	}
@@ -312,4 +407,6 @@ void cleaner_finish(struct cleaner *c)
 	buf_free(&c->json);
 	buf_free(&c->explained);
 	free(c->lines);
+	free(c->page);
+	free(c->page_index);
 }

@@ -11,10 +11,20 @@
 #include "writer.h"
 
 struct clean_line;
+struct page_line;
+
+/* When the article is looked for as a block of prose in full-page text. */
+enum full_page {
+	FULL_PAGE_AUTO,   /* when the text looks like a whole web page */
+	FULL_PAGE_ALWAYS, /* every text is a whole page */
+	FULL_PAGE_NEVER,
+};
 
 /* nclean's core: one record at a time, normalisation then the rules. */
 struct cleaner {
 	bool is_disabled[RULE_COUNT];
+	enum full_page full_page;
+	bool has_article; /* the record's text is the article of a full page already */
 	struct stats *stats;
 	struct writer *explain; /* where removed lines are explained, or NULL */
 	uint64_t removed[RULE_COUNT];
@@ -22,6 +32,9 @@ struct cleaner {
 	struct buf explained; /* the record's explanations, written if they hold */
 	struct clean_line *lines; /* the lines of the record being cleaned */
 	size_t line_cap;
+	struct page_line *page; /* the kept lines, when looking for the article */
+	size_t *page_index;     /* their index in lines */
+	size_t page_cap;
 };
 
 /* Prepares a cleaner; stats and explain outlive it. */

@@ -13,18 +13,22 @@ enum {
 	OPT_EXPLAIN = 256,
 	OPT_DISABLE,
 	OPT_LIST_RULES,
+	OPT_FULL_PAGE,
 };
 
 static const struct cli_option options[] = {
 	{"explain", 0, "FILE", "write each removed line, its record id and rule, to FILE", OPT_EXPLAIN},
 	{"disable", 'd', "RULE", "switch a rule off (repeatable; see --list-rules)", OPT_DISABLE},
 	{"list-rules", 0, NULL, "list the rules and exit", OPT_LIST_RULES},
+	{"full-page", 0, "WHEN", "look for the article's block in full-page text: auto, always, never",
+	 OPT_FULL_PAGE},
 	{NULL, 0, NULL, NULL, 0},
 };
 
 struct args {
 	const char *explain;
 	bool is_disabled[RULE_COUNT];
+	enum full_page full_page;
 };
 
 static void on_option(void *ctx, int id, const char *arg)
@@ -39,6 +43,16 @@ static void on_option(void *ctx, int id, const char *arg)
 		a->is_disabled[r] = true;
 		break;
 	}
+	case OPT_FULL_PAGE:
+		if (strcmp(arg, "auto") == 0)
+			a->full_page = FULL_PAGE_AUTO;
+		else if (strcmp(arg, "always") == 0)
+			a->full_page = FULL_PAGE_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			a->full_page = FULL_PAGE_NEVER;
+		else
+			die_usage("--full-page takes auto, always or never, not '%s'", arg);
+		break;
 	case OPT_LIST_RULES:
 		for (int r = 0; r < RULE_COUNT; r++)
 			printf("%s\n", rule_name((enum rule)r));
@@ -72,6 +86,7 @@ int main(int argc, char **argv)
 	struct cleaner cleaner;
 	cleaner_init(&cleaner, &stats, explain);
 	memcpy(cleaner.is_disabled, args.is_disabled, sizeof args.is_disabled);
+	cleaner.full_page = args.full_page;
 	struct progress progress;
 	progress_init(&progress, cli.progress);
 

@@ -10,7 +10,7 @@
 
 static const char *const names[RULE_COUNT] = {
 	"title-repeat", "menu", "ticker", "date-print", "share", "close-button", "cookie",
-	"attribution",
+	"attribution", "outside-article", "comments",
 };
 
 const char *rule_name(enum rule r)
@@ -65,9 +65,20 @@ static void fold(const char *s, size_t n, struct buf *out)
 	lower(s, n, false, out);
 }
 
+void rule_fold(const char *s, size_t n, struct buf *out)
+{
+	fold(s, n, out);
+}
+
+
 static void key(const char *s, size_t n, struct buf *out)
 {
 	lower(s, n, true, out);
+}
+
+void rule_key(const char *s, size_t n, struct buf *out)
+{
+	key(s, n, out);
 }
 
 static bool starts_with(const char *s, size_t n, const char *prefix)

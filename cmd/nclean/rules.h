@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
+
 /* The boilerplate rules: each says whether one line of a normalised text
  * is site chrome, by its content alone. Rules marked as edge rules apply
  * only while peeling lines off the start and the end of a text, so that
@@ -18,6 +20,8 @@ enum rule {
 	RULE_CLOSE_BUTTON,
 	RULE_COOKIE,
 	RULE_ATTRIBUTION,
+	RULE_OUTSIDE_ARTICLE, /* full pages only: a line outside the article's block */
+	RULE_COMMENTS,        /* full pages only: the comment section after it */
 	RULE_COUNT,
 };
 
@@ -25,6 +29,12 @@ enum rule {
 const char *rule_name(enum rule r);
 /* Returns the rule of that name, or RULE_COUNT if there is none. */
 enum rule rule_by_name(const char *name);
+
+/* Appends s lowercased (simple case mapping) to out. */
+void rule_fold(const char *s, size_t n, struct buf *out);
+/* Appends the letters and digits of s, lowercased, to out: what two
+ * lines that differ in punctuation and spacing have in common. */
+void rule_key(const char *s, size_t n, struct buf *out);
 
 /* Returns the number of words (runs between spaces and line breaks). */
 size_t rule_word_count(const char *s, size_t n);
@@ -35,6 +45,8 @@ struct rule_context {
 	size_t title_len;
 	const char *site;  /* the site split off the title, or NULL */
 	size_t site_len;
+	const char *page_title; /* the title, or else the text's first line */
+	size_t page_title_len;
 };
 
 /* Whether a line is a repeat of the title (with or without the site). */

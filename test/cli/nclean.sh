@@ -87,7 +87,52 @@ test_rules_can_be_switched_off() {
 	assertTrue "the cookie banner stays" "jq -r .text '$WORK/out' | grep -qF 'çerez'"
 	"$P" --disable no-such-rule "$WORK/seeds.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "an unknown rule is a usage error" 2 $?
-	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution outside-article comments" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
+}
+
+# Each paragraph of the gold article (its first 40 characters) is in the
+# text of the record in $1.
+gold_kept() {
+	local out=$1 gold=$2 para missing=0
+	while IFS= read -r para; do
+		[ -n "$para" ] || continue
+		jq -r .text "$out" | grep -qF -- "${para:0:40}" || { echo "missing: ${para:0:40}"; missing=$((missing + 1)); }
+	done <"$gold"
+	return "$missing"
+}
+
+test_a_full_page_keeps_its_article_and_drops_the_rest() {
+	local page
+	for page in aeb-profootballtalk aeb-jpost; do
+		"$P" --stats="$WORK/s" "$DATA/pages/$page.jsonl" >"$WORK/$page.out"
+		assertTrue "$page: every gold paragraph stays" "gold_kept '$WORK/$page.out' '$DATA/pages/$page.gold.txt'"
+		assertEquals "$page: marked as an article found in a page" '"article"' "$(jq .clean.page "$WORK/$page.out")"
+		assertEquals "$page: counted" 1 "$(jq .articles_found "$WORK/s")"
+		"$P" "$WORK/$page.out" | cmp -s - "$WORK/$page.out"
+		assertTrue "$page: cleaning twice changes nothing" $?
+	done
+	local out=$WORK/aeb-profootballtalk.out
+	assertFalse "the menu goes" "jq -r .text '$out' | grep -qx 'PFT Most Commented'"
+	assertFalse "the comments go" "jq -r .text '$out' | grep -qF 'thelastchargersfan says:'"
+	assertFalse "so do the headlines of other stories" "jq -r .text '$WORK/aeb-jpost.out' | grep -qF 'Russia: Israeli strikes on Syria wrong move'"
+	assertTrue "the article is most of what is left" \
+		"[ \$(jq -r .text '$out' | wc -c) -lt \$((\$(wc -c <'$DATA/pages/aeb-profootballtalk.gold.txt') * 3 / 2)) ]"
+}
+
+test_full_page_detection_can_be_forced_or_switched_off() {
+	"$P" --full-page never "$DATA/pages/aeb-profootballtalk.jsonl" >"$WORK/out"
+	assertTrue "never: the comments stay" "jq -r .text '$WORK/out' | grep -qF 'thelastchargersfan says:'"
+	assertEquals "never: no page mark" null "$(jq .clean.page "$WORK/out")"
+	"$P" --disable outside-article --disable comments "$DATA/pages/aeb-profootballtalk.jsonl" >"$WORK/out2"
+	assertTrue "switching both rules off is the same" "cmp -s '$WORK/out' '$WORK/out2'"
+	# A Japanese blog page: its menus have no interface words auto mode knows.
+	"$P" --full-page always "$DATA/pages/aeb-note100yen.jsonl" >"$WORK/out"
+	assertTrue "always: the Japanese article stays" "gold_kept '$WORK/out' '$DATA/pages/aeb-note100yen.gold.txt'"
+	assertFalse "always: its sidebar goes" "jq -r .text '$WORK/out' | grep -qF '本日の人気記事一覧'"
+	"$P" --full-page sometimes "$DATA/pages/aeb-jpost.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "a bad value is a usage error" 2 $?
+	assertFalse "the corpora's articles are no full pages" \
+		"'$P' '$WORK/seeds.jsonl' | jq -e 'select(.clean.page)' | grep -q ."
 }
 
 test_bad_records_are_reported_counted_kept_and_skipped() {

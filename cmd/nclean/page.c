@@ -1,0 +1,331 @@
+#include "page.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "rules.h"
+#include "utf8.h"
+
+/* How far (in lines) and how strong (a share of the best run's score) a
+ * second run of prose must be to join the article. */
+#define PAGE_REACH 20
+#define PAGE_SHARE 0.5
+/* What must follow a repeated title, in words of prose, for the article
+ * to start there. */
+#define PAGE_AFTER_TITLE 100
+
+/* What page detection needs to know of a line. */
+struct features {
+	size_t words;      /* runs of letters, digits and marks */
+	size_t cjk;        /* Han, kana and Hangul characters: a word is about two */
+	size_t cased;      /* words starting with a cased letter */
+	size_t lower;      /* of those, the ones starting in lower case */
+	size_t digits;     /* words made of digits only */
+	size_t punct;      /* sentence punctuation . , ; : ! ? and CJK forms */
+	bool ends_closed;  /* the line ends with closing punctuation */
+};
+
+static bool is_cjk(uint32_t cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+static bool is_sentence_punct(uint32_t cp)
+{
+	return cp == '.' || cp == ',' || cp == ';' || cp == ':' || cp == '!' || cp == '?' ||
+	       cp == 0x3002 || cp == 0x3001 || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF01 ||
+	       cp == 0xFF1F;
+}
+
+/* Closing punctuation of a sentence, or of a quotation that ends one. A
+ * line ending in ":" or ")" is a heading or a teaser with a count. */
+static bool is_closing(uint32_t cp)
+{
+	return cp == '.' || cp == '!' || cp == '?' || cp == '"' || cp == 0x201D ||
+	       cp == 0x2019 || cp == 0x00BB || cp == 0x2026 || cp == 0x3002 || cp == 0xFF01 ||
+	       cp == 0xFF1F || cp == 0x300D || cp == 0x300F;
+}
+
+static void measure(const char *s, size_t n, struct features *f)
+{
+	memset(f, 0, sizeof *f);
+	bool in_word = false, word_digits = true;
+	uint32_t last = 0;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp = (unsigned char)s[i];
+		size_t k = 1;
+		bool word_char;
+		int letter_case = 0; /* 1 upper or title, -1 lower, 0 uncased */
+		if (cp < 0x80) {
+			word_char = isalnum((int)cp) || cp == '_';
+			if (isupper((int)cp))
+				letter_case = 1;
+			else if (islower((int)cp))
+				letter_case = -1;
+		} else {
+			k = utf8_decode(s + i, n - i, &cp);
+			if (!k) {
+				k = 1;
+				cp = 0xFFFD;
+			}
+			utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+			word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) ||
+				    cat == UTF8PROC_CATEGORY_PC;
+			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
+				letter_case = 1;
+			else if (cat == UTF8PROC_CATEGORY_LL)
+				letter_case = -1;
+			f->cjk += is_cjk(cp);
+		}
+		if (word_char && !in_word) {
+			f->words++;
+			word_digits = true;
+			if (letter_case) {
+				f->cased++;
+				f->lower += letter_case < 0;
+			}
+		}
+		if (word_char)
+			word_digits = word_digits && cp < 0x80 && isdigit((int)cp);
+		if (!word_char && in_word)
+			f->digits += word_digits;
+		in_word = word_char;
+		f->punct += is_sentence_punct(cp);
+		if (cp != ' ')
+			last = cp;
+		i += k;
+	}
+	if (in_word)
+		f->digits += word_digits;
+	f->ends_closed = is_closing(last);
+}
+
+/* A short line of a menu or a link list, by its shape. */
+static bool is_chrome(const char *s, size_t n)
+{
+	if (!n || n > 80 || strchr(">|:", s[0]))
+		return false;
+	struct features f;
+	measure(s, n, &f);
+	if (f.words == 0 || f.words > 4 || f.digits * 2 >= f.words)
+		return false;
+	return !strchr(".!?;,:\")", s[n - 1]) && !f.ends_closed;
+}
+
+/* Whether a line is one of the words of a site's interface, in any of the
+ * languages the cookie rule knows. */
+static bool is_interface(const char *s, size_t n, struct buf *scratch)
+{
+	static const char *const words[] = {
+		"home", "menu", "search", "login", "log in", "logout", "log out", "sign in",
+		"sign up", "register", "subscribe", "contact", "contact us", "about", "about us",
+		"privacy", "privacy policy", "terms", "terms of use", "terms of service",
+		"terms & conditions", "terms and conditions", "cookie policy", "sitemap", "rss",
+		"newsletter", "advertise", "back to top", "skip to content", "skip to main content",
+		"facebook", "twitter", "instagram", "youtube", "linkedin", "whatsapp", "pinterest",
+		"impressum", "datenschutz", "kontakt", "suche", "anmelden", "startseite",
+		"accueil", "connexion", "rechercher", "mentions l\xC3\xA9gales", "inicio", "buscar",
+		"contacto", "cerca", "contatti", "anasayfa", "ana sayfa", "giri\xC5\x9F",
+		"ileti\xC5\x9Fim", "arama", "k\xC3\xBCnye",
+		"\xD0\xBF\xD0\xBE\xD0\xB8\xD1\x81\xD0\xBA",
+		"\xD0\xB3\xD0\xBB\xD0\xB0\xD0\xB2\xD0\xBD\xD0\xB0\xD1\x8F",
+		"\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x82\xD0\xB0\xD0\xBA\xD1\x82\xD1\x8B", NULL};
+	if (n > 40)
+		return false;
+	buf_clear(scratch);
+	rule_fold(s, n, scratch);
+	for (const char *const *w = words; *w; w++)
+		if (scratch->len == strlen(*w) && memcmp(scratch->data, *w, scratch->len) == 0)
+			return true;
+	return false;
+}
+
+bool page_is_full_page(const struct page_line *lines, size_t count, struct buf *scratch)
+{
+	size_t chrome = 0, interface = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (!is_chrome(lines[i].s, lines[i].n))
+			continue;
+		chrome++;
+		interface += is_interface(lines[i].s, lines[i].n, scratch);
+	}
+	return chrome >= 10 && ((chrome * 10 >= count * 3 && interface >= 2) ||
+				(chrome * 10 >= count * 4 && interface >= 1) || interface >= 4);
+}
+
+/* The score of a line: its length in words when it reads as prose, a
+ * cost when it does not. Prose has at least half of its cased words in
+ * lower case (menus and headlines are in Title Case) and either closes
+ * its sentence or is long and punctuated. */
+static double line_score(const char *s, size_t n)
+{
+	struct features f;
+	measure(s, n, &f);
+	double units = (double)f.words + (double)f.cjk / 2;
+	/* Case says nothing of Chinese, Japanese or Korean text, and the few
+	 * Latin names in it are capitalised. */
+	bool prose = f.cjk >= 10 || (f.cased >= 3 ? f.lower * 2 >= f.cased : f.cjk > 0);
+	if (prose && f.ends_closed && units >= 8)
+		return units;
+	if (prose && f.punct >= 1 && units >= 20)
+		return units * 0.7;
+	return -(3 + 0.3 * (units < 10 ? units : 10));
+}
+
+/* A line that opens a comment section. */
+static bool is_comment_marker(const char *s, size_t n, struct buf *scratch)
+{
+	static const char *const heads[] = {
+		"comment", "comments", "response", "responses", "replies", "reactions",
+		"leave a reply", "leave a comment", "post a comment", "add a comment",
+		"add your comment", "join the discussion", "comments are closed",
+		"comments are closed.", "kommentar", "kommentare", "yorum", "yorumlar",
+		"commentaire", "commentaires", "comentario", "comentarios", "commenti", "reacties",
+		"\xD0\xBA\xD0\xBE\xD0\xBC\xD0\xBC\xD0\xB5\xD0\xBD\xD1\x82\xD0\xB0\xD1\x80\xD0\xB8\xD0\xB8",
+		NULL};
+	static const char *const words[] = {
+		"comments", "kommentare", "yorumlar", "commentaires", "comentarios", "commenti",
+		"reacties", "responses", "replies", NULL};
+	if (n > 120)
+		return false;
+	buf_clear(scratch);
+	rule_fold(s, n, scratch);
+	char *f = scratch->data ? scratch->data : (char *)"";
+	size_t len = scratch->len;
+	/* "12 Comments", "Comments (3)", "[ 167 comments ]" */
+	while (len && strchr(" :[](){}0123456789", f[len - 1]))
+		len--;
+	size_t start = 0;
+	while (start < len && strchr(" :[](){}0123456789", f[start]))
+		start++;
+	for (const char *const *h = heads; *h; h++)
+		if (len - start == strlen(*h) && memcmp(f + start, *h, len - start) == 0)
+			return true;
+	/* "34 responses to “Title”" */
+	static const char *const counted[] = {"responses to ", "comments to ", "comments on ",
+					      "replies to ", "thoughts on ", NULL};
+	for (const char *const *c = counted; *c && start > 0; c++)
+		if (len - start > strlen(*c) && memcmp(f + start, *c, strlen(*c)) == 0)
+			return true;
+	if (rule_word_count(s, n) > 5)
+		return false;
+	for (const char *const *w = words; *w; w++) {
+		const char *p = memmem(f, scratch->len, *w, strlen(*w));
+		size_t k = strlen(*w);
+		if (p && (p == f || !isalnum((unsigned char)p[-1])) &&
+		    (p + k == f + scratch->len || !isalnum((unsigned char)p[k])))
+			return true;
+	}
+	return false;
+}
+
+bool page_repeats_title(const char *title, size_t title_len, const char *s, size_t n,
+			struct buf *scratch)
+{
+	if (!title_len || n > title_len * 2 + 16 || n * 3 < title_len)
+		return false;
+	buf_clear(scratch);
+	rule_key(title, title_len, scratch);
+	size_t t = scratch->len;
+	rule_key(s, n, scratch);
+	size_t k = scratch->len - t;
+	const char *a = scratch->data ? scratch->data : "";
+	if (k == 0 || k > t)
+		return false;
+	return memcmp(a, a + t, k) == 0 && (k == t || (k >= 15 && k * 2 >= t));
+}
+
+/* The maximum-sum run of lines in [from, to), with the cost of a run of
+ * non-prose lines growing with its length: a caption inside the article
+ * costs little, a menu between two teasers a lot. Returns its sum. */
+static double best_run(const struct page_line *lines, size_t from, size_t to, size_t *first,
+		       size_t *end)
+{
+	double best = 0, sum = 0;
+	size_t start = from, run = 0;
+	*first = *end = from;
+	for (size_t i = from; i < to; i++) {
+		double s = lines[i].score;
+		if (s > 0) {
+			bool alone = (i == 0 || lines[i - 1].score < 0) &&
+				     (i + 1 == to || lines[i + 1].score < 0);
+			if (alone)
+				s /= 2;
+			run = 0;
+		} else {
+			run++;
+			s *= (double)run;
+		}
+		if (sum <= 0) {
+			sum = 0;
+			start = i;
+		}
+		sum += s;
+		if (sum > best) {
+			best = sum;
+			*first = start;
+			*end = i + 1;
+		}
+	}
+	return best;
+}
+
+bool page_find_article(struct page_line *lines, size_t count, size_t *comments,
+		       struct buf *scratch)
+{
+	for (size_t i = 0; i < count; i++) {
+		lines[i].score = line_score(lines[i].s, lines[i].n);
+		lines[i].keep = false;
+	}
+	size_t first, end;
+	double best = best_run(lines, 0, count, &first, &end);
+	*comments = count;
+	if (best <= 0)
+		return false;
+	for (size_t i = first + 1; i < end; i++)
+		if (is_comment_marker(lines[i].s, lines[i].n, scratch)) {
+			end = i;
+			*comments = i;
+			break;
+		}
+	double upto = 0;
+	bool at_title = false;
+	for (size_t i = first + 1; i < end; i++) {
+		upto += lines[i - 1].score;
+		if (lines[i].after_title) {
+			at_title = best - upto >= PAGE_AFTER_TITLE;
+			if (at_title)
+				first = i;
+			break;
+		}
+	}
+	for (size_t i = first; i < end; i++)
+		lines[i].keep = true;
+	/* A box ("Most read", a gallery) can split an article in two: a run
+	 * nearly as strong as the best one, close before or after it, is the
+	 * rest of the article. The lines between stay out. */
+	size_t lo = first, hi = end;
+	for (;;) {
+		size_t f1 = 0, e1 = 0, f2 = 0, e2 = 0;
+		double before = at_title ? 0
+			: best_run(lines, lo > PAGE_REACH ? lo - PAGE_REACH : 0, lo, &f1, &e1);
+		double after = *comments < count ? 0
+			: best_run(lines, hi, hi + PAGE_REACH < count ? hi + PAGE_REACH : count, &f2, &e2);
+		if (before >= after && before >= best * PAGE_SHARE) {
+			for (size_t i = f1; i < e1; i++)
+				lines[i].keep = true;
+			lo = f1;
+		} else if (after > before && after >= best * PAGE_SHARE) {
+			for (size_t i = f2; i < e2; i++)
+				lines[i].keep = true;
+			hi = e2;
+		} else {
+			break;
+		}
+	}
+	return true;
+}
