@@ -158,7 +158,7 @@ bool page_is_full_page(const struct page_line *lines, size_t count, struct buf *
 }
 
 /* The score of a line: its length in words when it reads as prose, a
- * cost when it does not. Prose has at least half of its cased words in
+ * cost when it does not. Prose has at least 35% of its cased words in
  * lower case (menus and headlines are in Title Case) and either closes
  * its sentence or is long and punctuated. */
 static double line_score(const char *s, size_t n)
@@ -167,8 +167,10 @@ static double line_score(const char *s, size_t n)
 	measure(s, n, &f);
 	double units = (double)f.words + (double)f.cjk / 2;
 	/* Case says nothing of Chinese, Japanese or Korean text, and the few
-	 * Latin names in it are capitalised. */
-	bool prose = f.cjk >= 10 || (f.cased >= 3 ? f.lower * 2 >= f.cased : f.cjk > 0);
+	 * Latin names in it are capitalised. German capitalises its nouns:
+	 * its prose has a third of its words in lower case, menus fewer. */
+	bool prose = f.cjk >= 10 ||
+		     (f.cased >= 3 ? f.lower * 20 >= f.cased * 7 : f.cjk > 0);
 	if (prose && f.ends_closed && units >= 8)
 		return units;
 	if (prose && f.punct >= 1 && units >= 20)
