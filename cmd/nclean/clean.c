@@ -8,6 +8,7 @@
 #include "json.h"
 #include "normalize.h"
 #include "page.h"
+#include "template.h"
 #include "utf8.h"
 
 struct clean_line {
@@ -58,6 +59,9 @@ static int anywhere_rule(const struct cleaner *c, const struct rule_context *ctx
 		return RULE_MENU;
 	if (on(c, RULE_DATE_PRINT) && rule_date_print(s, n, iso))
 		return RULE_DATE_PRINT;
+	if (c->template && c->has_site && on(c, RULE_TEMPLATE) &&
+	    template_is_template(c->template, c->site, s, n))
+		return RULE_TEMPLATE;
 	return -1;
 }
 
@@ -100,6 +104,56 @@ static bool is_continued(const char *text, const struct clean_line *lines, size_
 		return true;
 	char last = text[lines[i].off + lines[i].len - 1];
 	return !strchr(".!?:;\"", last) && lines[j].len >= 40 && !rule_menu_words(next, lines[j].len);
+}
+
+/* Whether line i is a piece of a sentence broken over lines: a word of a
+ * link on a line of its own ("gazetesi,\nFenerbahçe\nKulübü'nün ...") or
+ * the end of a wrapped sentence ("said."): it starts with punctuation,
+ * the line before ends in a comma or a dash (or, in the same paragraph, a
+ * lower-case letter), or the line after starts in lower case or with
+ * punctuation. Such a line recurs because the word does, and is the
+ * article's. */
+static bool inside_sentence(const char *text, const struct clean_line *lines, size_t count,
+			    size_t i)
+{
+	/* A comma counts across a blank line: scraped text breaks a sentence
+	 * into paragraphs around its links. */
+	uint32_t cp;
+	if (i > 0) {
+		const char *prev = text + lines[i - 1].off;
+		size_t n = lines[i - 1].len, k = n;
+		while (k > 0 && ((unsigned char)prev[k - 1] & 0xC0) == 0x80)
+			k--;
+		if (strchr(",;-", prev[n - 1]) || strchr(",;:'.)", text[lines[i].off]) ||
+		    (!lines[i].is_paragraph_start && k > 0 &&
+		     utf8_decode(prev + k - 1, n - k + 1, &cp) && utf8proc_islower((utf8proc_int32_t)cp)))
+			return true;
+	}
+	if (i + 1 < count) {
+		const char *next = text + lines[i + 1].off;
+		if (strchr(",;:'.)", next[0]) ||
+		    (utf8_decode(next, lines[i + 1].len, &cp) && utf8proc_islower((utf8proc_int32_t)cp)))
+			return true;
+	}
+	return false;
+}
+
+static bool has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return true;
+	return false;
+}
+
+/* Whether line i is the label of a block in a table: a few words between
+ * lines with figures ("Revs 10.0 mln vs 7.6 mln\nYear\nShr 5 cts"). */
+static bool inside_table(const char *text, const struct clean_line *lines, size_t count,
+			 size_t i)
+{
+	return i > 0 && i + 1 < count && rule_word_count(text + lines[i].off, lines[i].len) <= 3 &&
+	       has_digit(text + lines[i - 1].off, lines[i - 1].len) &&
+	       has_digit(text + lines[i + 1].off, lines[i + 1].len);
 }
 
 /* Tries the edge rules on line i; returns whether peeling goes on past it
@@ -200,6 +254,9 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 		lines[i].rule = anywhere_rule(c, ctx, text + lines[i].off, lines[i].len, iso);
 		if (lines[i].rule == RULE_DATE_PRINT && !found[0])
 			memcpy(found, iso, 11);
+		if (lines[i].rule == RULE_TEMPLATE && (inside_sentence(text, lines, count, i) ||
+						       inside_table(text, lines, count, i)))
+			lines[i].rule = -1;
 	}
 	/* Peel the edges: chrome sits before and after the article. */
 	for (size_t i = 0; i < count && peel(c, text, lines, count, i); i++)
@@ -247,14 +304,26 @@ static bool has_article(struct record *r)
 	return found;
 }
 
-bool cleaner_record(struct cleaner *c, struct record *r)
+void cleaner_normalize(struct cleaner *c, struct record *r, struct buf *out)
+{
+	const char *raw;
+	size_t raw_len;
+	record_get_string(r, "text", &raw, &raw_len); /* jsonl checked it is there */
+	normalize_text(raw, raw_len, out, &c->scratch);
+}
+
+bool cleaner_record(struct cleaner *c, struct record *r, const struct buf *normalized_text)
 {
 	c->has_article = has_article(r);
 	const char *raw;
 	size_t raw_len;
 	record_get_string(r, "text", &raw, &raw_len); /* jsonl checked it is there */
 	struct buf normalized = {0};
-	normalize_text(raw, raw_len, &normalized, &c->scratch);
+	if (normalized_text)
+		buf_add(&normalized, normalized_text->data ? normalized_text->data : "",
+			normalized_text->len);
+	else
+		normalize_text(raw, raw_len, &normalized, &c->scratch);
 
 	/* The title, normalised to one line, and its site suffix. */
 	struct rule_context ctx = {0};

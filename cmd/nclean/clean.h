@@ -12,6 +12,7 @@
 
 struct clean_line;
 struct page_line;
+struct template_memory;
 
 /* When the article is looked for as a block of prose in full-page text. */
 enum full_page {
@@ -25,6 +26,9 @@ struct cleaner {
 	bool is_disabled[RULE_COUNT];
 	enum full_page full_page;
 	bool has_article; /* the record's text is the article of a full page already */
+	const struct template_memory *template; /* or NULL */
+	uint64_t site;    /* the record's site, for the template memory */
+	bool has_site;
 	struct stats *stats;
 	struct writer *explain; /* where removed lines are explained, or NULL */
 	uint64_t removed[RULE_COUNT];
@@ -39,9 +43,13 @@ struct cleaner {
 
 /* Prepares a cleaner; stats and explain outlive it. */
 void cleaner_init(struct cleaner *c, struct stats *stats, struct writer *explain);
-/* Cleans the record's text (and title) in place; returns false only when a
- * write to the explain output failed (errno in writer_errno). */
-bool cleaner_record(struct cleaner *c, struct record *r);
+/* Appends the normalised text of the record to out. */
+void cleaner_normalize(struct cleaner *c, struct record *r, struct buf *out);
+/* Cleans the record's text (and title) in place, starting from its
+ * normalised text when that was made already (else NULL); returns false
+ * only when a write to the explain output failed (errno in writer_errno).
+ * With a template memory, lines that are template in c->site go. */
+bool cleaner_record(struct cleaner *c, struct record *r, const struct buf *normalized);
 /* Adds the per-rule counts to the stats and frees the cleaner. */
 void cleaner_finish(struct cleaner *c);
 

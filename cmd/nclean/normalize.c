@@ -220,7 +220,8 @@ struct line {
 
 /* Whether a paragraph was hard-wrapped at a fixed width (Reuters, Usenet):
  * three or more lines (two when the first is indented), every one but the
- * last 40 to 90 characters long (the first may be shorter). Quoted mail (> or |>) is never joined. */
+ * last 40 to 90 characters long (the first of three or more may be
+ * shorter). Quoted mail (> or |>) is never joined. */
 static bool is_wrapped(const struct line *l, size_t count)
 {
 	/* An indented first line is the wire format's paragraph mark: then
@@ -234,10 +235,14 @@ static bool is_wrapped(const struct line *l, size_t count)
 			return false;
 		if (i + 1 == count)
 			continue;
-		/* The first line may be short: a dateline stood before it. Widths
-		 * are in characters, as the wrapping was. */
+		/* The first line may be short: a dateline stood before it -- but
+		 * not when it is the only one checked ("Record April Three" and
+		 * the sign-off " Reuter"). Widths are in characters, as the
+		 * wrapping was. */
 		size_t len = utf8_count(l[i].p + l[i].indent, l[i].n - l[i].indent);
-		if ((i > 0 && len < 40) || len > 90)
+		if ((i > 0 || count == 2) && len < 40)
+			return false;
+		if (len > 90)
 			return false;
 		checked++;
 	}

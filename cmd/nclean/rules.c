@@ -10,7 +10,7 @@
 
 static const char *const names[RULE_COUNT] = {
 	"title-repeat", "menu", "ticker", "date-print", "share", "close-button", "cookie",
-	"attribution", "outside-article", "comments",
+	"attribution", "template", "outside-article", "comments",
 };
 
 const char *rule_name(enum rule r)
@@ -168,12 +168,14 @@ bool rule_menu(const char *s, size_t n)
 bool rule_menu_words(const char *s, size_t n)
 {
 	size_t words = rule_word_count(s, n);
-	if (words < 4 || words > 14 || memchr(s, ',', n))
+	if (words < 4 || words > 14 || memchr(s, ',', n) || memmem(s, n, ". ", 2) ||
+	    memmem(s, n, ": ", 2))
 		return false;
 	char last = s[n - 1];
 	if (strchr(".!?:;\"", last))
 		return false;
-	/* Table rows ("SEP7 1624 UP 13") are no menus. */
+	/* Table rows ("SEP7 1624 UP 13") and the last line of a dividend
+	 * notice ("Record March 13") are no menus. */
 	size_t with_digits = 0;
 	bool in_digit_word = false;
 	for (size_t k = 0; k < n; k++) {
@@ -184,7 +186,7 @@ bool rule_menu_words(const char *s, size_t n)
 			in_digit_word = true;
 		}
 	}
-	if (with_digits > 1)
+	if (with_digits > 0)
 		return false;
 	size_t capital = 0, i = 0;
 	bool at_word = true;

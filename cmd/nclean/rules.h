@@ -20,6 +20,7 @@ enum rule {
 	RULE_CLOSE_BUTTON,
 	RULE_COOKIE,
 	RULE_ATTRIBUTION,
+	RULE_TEMPLATE,        /* a line of the site's template (template memory) */
 	RULE_OUTSIDE_ARTICLE, /* full pages only: a line outside the article's block */
 	RULE_COMMENTS,        /* full pages only: the comment section after it */
 	RULE_COUNT,

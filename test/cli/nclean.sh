@@ -87,7 +87,7 @@ test_rules_can_be_switched_off() {
 	assertTrue "the cookie banner stays" "jq -r .text '$WORK/out' | grep -qF 'çerez'"
 	"$P" --disable no-such-rule "$WORK/seeds.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "an unknown rule is a usage error" 2 $?
-	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution outside-article comments" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution template outside-article comments" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
 }
 
 # Each paragraph of the gold article (its first 40 characters) is in the
@@ -133,6 +133,67 @@ test_full_page_detection_can_be_forced_or_switched_off() {
 	assertEquals "a bad value is a usage error" 2 $?
 	assertFalse "the corpora's articles are no full pages" \
 		"'$P' '$WORK/seeds.jsonl' | jq -e 'select(.clean.page)' | grep -q ."
+}
+
+# Twelve articles of site a.example with its footer (and a story that
+# b.example republished in six of them), a line in only four, and six
+# copies of one article of site c.example.
+template_records() {
+	local i story='The ministers of the two countries met in the capital on Tuesday to sign a trade agreement negotiated for three years.'
+	for i in 00 01 02 03 04 05 06 07 08 09 10 11; do
+		local text="Article $i begins with its own first sentence about event number $i.\\n\\nIt goes on with a second paragraph, different in every article ($i)."
+		case $i in 02 | 04 | 06 | 08 | 10 | 11) text="$text\\n\\n$story" ;; esac
+		case $i in 00 | 01 | 02 | 03) text="$text\\n\\nWeekend edition out now" ;; esac
+		printf '{"id":"a%s","url":"https://www.a.example/news/%s","text":"%s\\n\\nHarbour Street Media Group, 12 Harbour Street, Exampletown"}\n' "$i" "$i" "$text"
+	done
+	printf '{"id":"b00","url":"https://b.example/x","text":"A report of its own.\\n\\n%s"}\n' "$story"
+	for i in 0 1 2 3 4 5; do
+		printf '{"id":"c%s","url":"https://c.example/same","text":"One article, word for word.\\n\\nFooter of site c on every copy"}\n' "$i"
+	done
+}
+
+test_template_memory_removes_a_sites_recurring_lines_from_the_first_on() {
+	template_records >"$WORK/t.jsonl"
+	"$P" --explain "$WORK/ex.jsonl" "$WORK/t.jsonl" >"$WORK/out"
+	assertEquals "the footer goes from all twelve, the first ones too" \
+		"a00 a01 a02 a03 a04 a05 a06 a07 a08 a09 a10 a11" \
+		"$(jq -r 'select(.rule == "template") | .id' "$WORK/ex.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "nothing else goes" 12 "$(wc -l <"$WORK/ex.jsonl")"
+	assertEquals "the republished story stays" 7 "$(grep -c 'The ministers of the two countries' "$WORK/out")"
+	assertEquals "a line of four records stays" 4 "$(grep -c 'Weekend edition out now' "$WORK/out")"
+	assertEquals "copies of one text count once" 6 "$(grep -c 'Footer of site c' "$WORK/out")"
+	"$P" "$WORK/out" | cmp -s - "$WORK/out"
+	assertTrue "cleaning twice changes nothing" $?
+	"$P" --template-window 0 "$WORK/t.jsonl" | grep -c 'Harbour Street Media' >"$WORK/n"
+	assertEquals "--template-window 0 switches it off" 12 "$(cat "$WORK/n")"
+	"$P" --disable template "$WORK/t.jsonl" | cmp -s - <("$P" --template-window 0 "$WORK/t.jsonl")
+	assertTrue "as does --disable template" $?
+}
+
+test_template_memory_window_site_field_and_memory_bound() {
+	template_records >"$WORK/t.jsonl"
+	# A window of 3: a record leaves it when 3 more are in; the first ones
+	# have seen too few copies of the footer by then.
+	"$P" --template-window 3 "$WORK/t.jsonl" >"$WORK/out"
+	assertEquals "with a short window the first footers stay" "a00 a01" \
+		"$(jq -r 'select(.text | contains("Harbour Street")) | .id' "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+	"$P" --template-min 13 "$WORK/t.jsonl" | grep -c 'Harbour Street Media' >"$WORK/n"
+	assertEquals "--template-min above the count keeps it" 12 "$(cat "$WORK/n")"
+	# The site from a field: every record in one site, so the story is in
+	# seven records of it (and in more than 5% of them).
+	jq -c '. + {outlet: "one"}' "$WORK/t.jsonl" | "$P" --site-field outlet | grep -c 'The ministers of the two' >"$WORK/n"
+	assertEquals "--site-field: one site, the story is its template" 0 "$(cat "$WORK/n")"
+	# Many records of unique lines around the footer, in the least memory:
+	# the tables forget lines seen once, never the footer.
+	local i
+	for i in $(seq 1 3000); do
+		printf '{"id":"m%s","url":"https://m.example/%s","text":"Unique line %s of many, alpha %s.\\nAnother unique line %s, beta.\\nMaple Lane Press footer line"}\n' "$i" "$i" "$i" "$i" "$i"
+	done >"$WORK/many.jsonl"
+	"$P" --template-memory 64K --stats="$WORK/s" "$WORK/many.jsonl" >"$WORK/out"
+	assertEquals "in 64K the footer goes from all" 0 "$(grep -c 'Maple Lane Press' "$WORK/out")"
+	assertEquals "and nothing else" 3000 "$(jq .removed_by_rule.template "$WORK/s")"
+	"$P" --template-memory 1K "$WORK/many.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "too little memory is a usage error" 2 $?
 }
 
 test_bad_records_are_reported_counted_kept_and_skipped() {
