@@ -7,6 +7,11 @@ DESTDIR ?=
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
+# lib/*.cc (the CLD2 wrapper) is C++; CXX follows CC unless it is set.
+ifeq ($(origin CXX),default)
+CXX     := $(if $(findstring clang,$(CC)),$(subst clang,clang++,$(CC)),$(if $(findstring gcc,$(CC)),$(subst gcc,g++,$(CC)),g++))
+endif
+CXXFLAGS ?= -O2 -g
 LDFLAGS ?=
 # SANITIZE=address,undefined builds into its own directory.
 SANITIZE ?=
@@ -17,10 +22,19 @@ PKGS     := libarchive zlib libzstd libxxhash liblzma liblz4 libutf8proc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# CLD2 (libcld2-dev) ships no pkg-config file: use one if there is one,
+# else the compiler's own paths (Debian: /usr/include/cld2, -lcld2).
+CLD2_CFLAGS := $(shell pkg-config --cflags cld2 2>/dev/null)
+CLD2_LIBS   := $(or $(shell pkg-config --libs cld2 2>/dev/null),-lcld2)
+CLD2_FOUND  := $(shell echo '\#include <cld2/public/compact_lang_det.h>' | \
+	$(CXX) $(CLD2_CFLAGS) -E -x c++ -o /dev/null - 2>/dev/null && echo yes)
 # Say so plainly when the libraries are missing, rather than fail to link.
-ifeq ($(PKG_LIBS),)
 ifeq ($(filter help clean deps,$(MAKECMDGOALS)),)
+ifeq ($(PKG_LIBS),)
 $(error pkg-config does not find $(PKGS): run scripts/install-deps)
+endif
+ifneq ($(CLD2_FOUND),yes)
+$(error $(CXX) does not find CLD2 (cld2/public/compact_lang_det.h, libcld2-dev): run scripts/install-deps)
 endif
 endif
 
@@ -36,11 +50,21 @@ endif
 
 ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARNINGS) \
                $(CFLAGS) $(SAN_FLAGS) -Ilib $(PKG_CFLAGS) -MMD -MP
+# The C++ files get the warnings that C++ has (-Wmissing-declarations for
+# -Wmissing-prototypes); the CLD2 headers are system headers.
+CXXWARNINGS := $(filter-out -Wstrict-prototypes -Wmissing-prototypes,$(WARNINGS)) \
+               -Wmissing-declarations
+ALL_CXXFLAGS := -std=c++17 -D_GNU_SOURCE $(CXXWARNINGS) \
+               $(CXXFLAGS) $(SAN_FLAGS) -Ilib $(CLD2_CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS) -pthread
-LIBS        := $(PKG_LIBS) -lbz2 -pthread
+# Everything links with $(CXX), which brings the C++ runtime (and, under
+# SANITIZE, its sanitizer parts) that lib/*.cc and CLD2 need.
+LINK        := $(CXX)
+LIBS        := $(PKG_LIBS) -lbz2 $(CLD2_LIBS) -pthread
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_CXX_SRC := $(sort $(wildcard lib/*.cc))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX_SRC:%.cc=$(BUILD)/%.o)
 LIB_A    := $(BUILD)/libnewsutils.a
 
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
@@ -89,6 +113,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -97,26 +125,26 @@ $(LIB_A): $(LIB_OBJ)
 define program_rule
 $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB_A)
 	@mkdir -p $$(@D)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(LINK) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 
 $(BUILD)/test/unit/test_%: $(BUILD)/test/unit/test_%.o $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/test/bench/%: $(BUILD)/test/bench/%.o $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/test/fuzz/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/test/fuzz/replay_nsplit_%: $(BUILD)/test/fuzz/fuzz_nsplit_%.o $(BUILD)/test/fuzz/replay.o \
 		$(NSPLIT_CORE:%.c=$(BUILD)/%.o) $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/test/fuzz/fuzz_nsplit_%.o: ALL_CFLAGS += -Icmd/nsplit
 
@@ -171,16 +199,25 @@ check-corpora: $(BINS)
 
 fuzz: $(FUZZ_BIN)
 
-FUZZ_CC := clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	-Ilib $(PKG_CFLAGS)
+# clang++ compiles the C files (-x c) and links, which brings the C++
+# runtime and the C++ parts of the sanitizers; lib/*.cc are objects of
+# their own, instrumented the same way.
+FUZZ_FLAGS := -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilib
+FUZZ_CC := clang++ -std=c11 $(FUZZ_FLAGS) $(PKG_CFLAGS) -x c
+FUZZ_CXX_OBJ := $(LIB_CXX_SRC:%.cc=build-fuzz/%.o)
 
-build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC)
+build-fuzz/lib/%.o: lib/%.cc
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -o $@ $< $(LIB_SRC) $(LIBS)
+	clang++ -std=c++17 $(subst fuzzer,fuzzer-no-link,$(FUZZ_FLAGS)) $(CLD2_CFLAGS) -MMD -MP \
+		-c -o $@ $<
 
-build-fuzz/fuzz_nsplit_%: test/fuzz/fuzz_nsplit_%.c $(LIB_SRC) $(NSPLIT_CORE)
+build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC) $(FUZZ_CXX_OBJ)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -Icmd/nsplit -o $@ $< $(LIB_SRC) $(NSPLIT_CORE) $(LIBS)
+	$(FUZZ_CC) -o $@ $< $(LIB_SRC) -x none $(FUZZ_CXX_OBJ) $(LIBS)
+
+build-fuzz/fuzz_nsplit_%: test/fuzz/fuzz_nsplit_%.c $(LIB_SRC) $(NSPLIT_CORE) $(FUZZ_CXX_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Icmd/nsplit -o $@ $< $(LIB_SRC) $(NSPLIT_CORE) -x none $(FUZZ_CXX_OBJ) $(LIBS)
 
 bench: $(BINS) $(BENCH_BIN)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_BENCH_BIN=$(CURDIR)/$(BUILD)/test/bench \
@@ -201,4 +238,4 @@ clean:
 .SECONDARY:
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(BENCH_BIN:=.d) \
-	$(FUZZ_SRC:%.c=$(BUILD)/%.d)
+	$(FUZZ_SRC:%.c=$(BUILD)/%.d) $(FUZZ_CXX_OBJ:.o=.d)
