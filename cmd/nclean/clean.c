@@ -6,6 +6,7 @@
 #include <utf8proc.h>
 
 #include "json.h"
+#include "langid.h"
 #include "normalize.h"
 #include "page.h"
 #include "template.h"
@@ -192,6 +193,104 @@ static bool field(struct record *r, const char *key, struct buf *out)
 	return true;
 }
 
+/* A paragraph of kept lines: [first, end) in lines. */
+struct paragraph {
+	size_t first, end;
+};
+
+/* The kept paragraphs' bounds, in order, into c->paragraphs. */
+static size_t kept_paragraphs(struct cleaner *c, const struct clean_line *lines, size_t count)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (lines[i].rule >= 0)
+			continue;
+		if (n == 0 || lines[i].is_paragraph_start || c->paragraphs[n - 1].end != i) {
+			if (n == c->paragraph_cap) {
+				c->paragraph_cap = c->paragraph_cap ? c->paragraph_cap * 2 : 16;
+				c->paragraphs = xrealloc(c->paragraphs,
+							 c->paragraph_cap * sizeof *c->paragraphs);
+			}
+			c->paragraphs[n++] = (struct paragraph){i, i + 1};
+		} else {
+			c->paragraphs[n - 1].end = i + 1;
+		}
+	}
+	return n;
+}
+
+/* Whether paragraph p is short interface text: 4 to 60 words, with
+ * interface words. */
+static bool is_interface(const char *text, const struct clean_line *lines, struct paragraph p)
+{
+	const char *s = text + lines[p.first].off;
+	size_t n = lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off;
+	size_t words = rule_word_count(s, n);
+	return words >= 4 && words <= 60 && rule_interface_words(s, n);
+}
+
+/* Removes interface paragraphs at the start and the end (up to three on
+ * each side) that are, reliably, in another language than the rest of the
+ * text, itself reliably in one language: a Turkish banner under an
+ * English article. CLD2 runs only when such a paragraph is there. */
+static void foreign_edges(struct cleaner *c, const char *text, struct clean_line *lines,
+			  size_t count)
+{
+	if (!on(c, RULE_FOREIGN))
+		return;
+	size_t n = kept_paragraphs(c, lines, count);
+	if (n < 2)
+		return;
+	size_t head = 0, tail = 0; /* candidates at the start and at the end */
+	while (head < 3 && head < n - 1 && is_interface(text, lines, c->paragraphs[head]))
+		head++;
+	while (tail < 3 && head + tail < n - 1 &&
+	       is_interface(text, lines, c->paragraphs[n - 1 - tail]))
+		tail++;
+	if (!head && !tail)
+		return;
+	/* The language of the rest, from up to 4 KiB of it. The rest must be
+	 * the article: 400 bytes at least, and twice the candidates. */
+	size_t rest = 0, edges = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct paragraph p = c->paragraphs[k];
+		size_t len = lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off;
+		*(k < head || k >= n - tail ? &edges : &rest) += len;
+	}
+	if (rest < 400 || rest < 2 * edges)
+		return;
+	struct buf *body = &c->json;
+	buf_clear(body);
+	for (size_t k = head; k < n - tail && body->len < 4096; k++) {
+		struct paragraph p = c->paragraphs[k];
+		buf_add(body, text + lines[p.first].off,
+			lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off);
+		buf_addc(body, '\n');
+	}
+	if (!c->langid) {
+		c->langid = xcalloc(1, sizeof *c->langid);
+		langid_init(c->langid);
+	}
+	if (!langid_detect(body->data, body->len, c->langid) || !c->langid->reliable ||
+	    strcmp(c->langid->lang, "un") == 0)
+		return;
+	for (int side = 0; side < 2; side++) {
+		size_t m = side ? tail : head;
+		for (size_t k = 0; k < m; k++) {
+			struct paragraph p = c->paragraphs[side ? n - 1 - k : k];
+			const char *s = text + lines[p.first].off;
+			size_t len = lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off;
+			bool reliable = false;
+			const char *lang = langid_detect_short(s, len, NULL, &reliable);
+			if (!reliable || strcmp(lang, "un") == 0 || strcmp(lang, c->langid->lang) == 0)
+				break; /* peeling stops at the first paragraph that stays */
+			for (size_t i = p.first; i < p.end; i++)
+				if (lines[i].rule < 0)
+					lines[i].rule = RULE_FOREIGN;
+		}
+	}
+}
+
 /* On a full page, marks the lines outside the article's block (and its
  * comment section) as removed; returns whether the text was a full page. */
 static bool find_article(struct cleaner *c, const struct rule_context *ctx, const char *text,
@@ -263,6 +362,7 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 		;
 	for (size_t i = count; i-- > 0 && peel(c, text, lines, count, i);)
 		;
+	foreign_edges(c, text, lines, count);
 	/* Only the first pass looks for the article in a full page: later
 	 * passes, and later runs, have the article already. */
 	if (!*is_page && !c->has_article)
@@ -478,4 +578,9 @@ void cleaner_finish(struct cleaner *c)
 	free(c->lines);
 	free(c->page);
 	free(c->page_index);
+	free(c->paragraphs);
+	if (c->langid) {
+		langid_free(c->langid);
+		free(c->langid);
+	}
 }

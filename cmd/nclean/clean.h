@@ -13,6 +13,8 @@
 struct clean_line;
 struct page_line;
 struct template_memory;
+struct paragraph;
+struct langid_result;
 
 /* When the article is looked for as a block of prose in full-page text. */
 enum full_page {
@@ -39,6 +41,9 @@ struct cleaner {
 	struct page_line *page; /* the kept lines, when looking for the article */
 	size_t *page_index;     /* their index in lines */
 	size_t page_cap;
+	struct paragraph *paragraphs; /* the kept paragraphs, for foreign edges */
+	size_t paragraph_cap;
+	struct langid_result *langid; /* made on first use */
 };
 
 /* Prepares a cleaner; stats and explain outlive it. */

@@ -10,7 +10,7 @@
 
 static const char *const names[RULE_COUNT] = {
 	"title-repeat", "menu", "ticker", "date-print", "share", "close-button", "cookie",
-	"attribution", "template", "outside-article", "comments",
+	"attribution", "template", "foreign-language", "outside-article", "comments",
 };
 
 const char *rule_name(enum rule r)
@@ -441,6 +441,38 @@ bool rule_attribution(const char *s, size_t n)
 	credit = credit || contains_any(p, f.len, reserved) || in_list(p, f.len, agencies);
 	buf_free(&f);
 	return credit;
+}
+
+bool rule_interface_words(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		/* en */ "cookie", "privacy", "subscri", "newsletter", "notification", "download",
+		"app store", "google play", "sign up", "sign in", "log in", "login", "register",
+		"click", "accept", "agree", "terms of", "advertis",
+		/* tr */ "\xC3\xA7" "erez", "gizlilik", "abone", "bildirim", "indir", "giri\xC5\x9F",
+		"\xC3\xBC" "ye ol", "kabul", "t\xC4\xB1kla", "reklam",
+		/* de */ "datenschutz", "abonn", "anmelden", "registrier", "klicken", "akzept",
+		"werbung", "einwillig",
+		/* fr */ "confidentialit", "connexion", "inscri", "cliqu", "publicit",
+		/* es */ "privacidad", "suscrib", "reg\xC3\xADstr", "inicia sesi", "haz clic", "acept",
+		/* it */ "iscriv", "accedi", "clicca", "accett", "pubblicit",
+		/* pt */ "privacidade", "assin", "inscrev", "clique", "aceit",
+		/* nl */ "inloggen", "klik", "accepteer", "advertentie",
+		/* pl */ "prywatno", "subskryb", "zaloguj", "kliknij", "akceptuj",
+		/* ru */ "\xD0\xBF\xD0\xBE\xD0\xB4\xD0\xBF\xD0\xB8\xD1\x81", /* подпис */
+		"\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x84\xD0\xB8\xD0\xB4\xD0\xB5\xD0\xBD", /* конфиден */
+		"\xD0\xB2\xD0\xBE\xD0\xB9\xD1\x82\xD0\xB8", /* войти */
+		"\xD1\x80\xD0\xB5\xD0\xBA\xD0\xBB\xD0\xB0\xD0\xBC", /* реклам */
+		/* ar */ "\xD8\xA7\xD8\xB4\xD8\xAA\xD8\xB1\xD9\x83", /* اشترك */
+		"\xD8\xA7\xD9\x84\xD8\xAE\xD8\xB5\xD9\x88\xD8\xB5\xD9\x8A\xD8\xA9", /* الخصوصية */
+		"\xD8\xA5\xD8\xB9\xD9\x84\xD8\xA7\xD9\x86", /* إعلان */
+		/* anywhere */ "\xC2\xA9", NULL};
+	struct buf f = {0};
+	fold(s, n, &f);
+	const char *p = f.data ? f.data : "";
+	bool found = contains_any(p, f.len, words);
+	buf_free(&f);
+	return found;
 }
 
 size_t rule_split_title(const char *title, size_t n, const char *text, size_t text_len,

@@ -21,6 +21,7 @@ enum rule {
 	RULE_COOKIE,
 	RULE_ATTRIBUTION,
 	RULE_TEMPLATE,        /* a line of the site's template (template memory) */
+	RULE_FOREIGN,         /* an edge paragraph of interface text in another language */
 	RULE_OUTSIDE_ARTICLE, /* full pages only: a line outside the article's block */
 	RULE_COMMENTS,        /* full pages only: the comment section after it */
 	RULE_COUNT,
@@ -74,6 +75,12 @@ bool rule_cookie(const char *s, size_t n);
 /* Whether a line is an attribution or copyright line ("Read original
  * article here.", "Source: … | Ahval", "© 2021 …") (an edge rule). */
 bool rule_attribution(const char *s, size_t n);
+
+/* Whether a paragraph reads as a site's interface text: it speaks of
+ * cookies, privacy, subscribing, signing in, apps, clicking, accepting or
+ * advertising (in any of 12 languages), or holds a copyright sign. A
+ * signature's e-mail address is no interface. */
+bool rule_interface_words(const char *s, size_t n);
 
 /* Splits a site suffix off a title ("… – Ahval"): returns the length of
  * the title without it and sets *site and *site_len, or returns n when

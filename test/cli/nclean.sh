@@ -83,11 +83,11 @@ test_a_record_of_boilerplate_is_kept_and_flagged() {
 }
 
 test_rules_can_be_switched_off() {
-	"$P" --disable cookie --disable close-button "$WORK/seeds.jsonl" >"$WORK/out"
+	"$P" --disable cookie --disable close-button --disable foreign-language "$WORK/seeds.jsonl" >"$WORK/out"
 	assertTrue "the cookie banner stays" "jq -r .text '$WORK/out' | grep -qF 'çerez'"
 	"$P" --disable no-such-rule "$WORK/seeds.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "an unknown rule is a usage error" 2 $?
-	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution template outside-article comments" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution template foreign-language outside-article comments" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
 }
 
 # Each paragraph of the gold article (its first 40 characters) is in the
@@ -133,6 +133,27 @@ test_full_page_detection_can_be_forced_or_switched_off() {
 	assertEquals "a bad value is a usage error" 2 $?
 	assertFalse "the corpora's articles are no full pages" \
 		"'$P' '$WORK/seeds.jsonl' | jq -e 'select(.clean.page)' | grep -q ."
+}
+
+test_interface_text_in_another_language_goes_from_the_edges() {
+	"$P" --disable cookie --disable close-button --explain "$WORK/ex.jsonl" "$WORK/seeds.jsonl" >/dev/null
+	assertEquals "the seed's Turkish cookie banner goes by its language" 5 \
+		"$(jq -r 'select(.rule == "foreign-language") | .text' "$WORK/ex.jsonl" | grep -c 'erez\|^X$\|reklam\|İnternet sitemizin')"
+	local banner='Melden Sie sich jetzt für unseren Newsletter an und erhalten Sie täglich die wichtigsten Nachrichten direkt in Ihr Postfach.'
+	local body
+	body=$(tail -n +3 "$DATA/articles/bbc-business-001.txt" | jq -Rs .)
+	printf '{"id":"en","text":%s}\n' "$(jq -n --argjson b "$body" --arg x "$banner" '$b + "\n\n" + $x')" >"$WORK/en.jsonl"
+	"$P" --explain "$WORK/ex.jsonl" "$WORK/en.jsonl" >"$WORK/out"
+	assertEquals "a German newsletter box under an English article goes" "foreign-language" "$(jq -r .rule "$WORK/ex.jsonl")"
+	assertFalse "and only it" "jq -r .text '$WORK/out' | grep -qF 'Newsletter'"
+	assertTrue "the article's last paragraph stays" "jq -r .text '$WORK/out' | grep -qF 'TimeWarner'"
+	# The same box in the article's own language stays: it may be the
+	# article's own words, and the rules for known boilerplate are elsewhere.
+	printf '{"id":"de","text":%s}\n' "$(jq -n --arg x "$banner" '"Die Bundesregierung hat am Mittwoch in Berlin einen neuen Haushaltsplan vorgelegt, der deutlich höhere Ausgaben für Bildung, Forschung und die Sanierung von Schulen vorsieht. Der Finanzminister sagte, die Schuldenbremse werde trotzdem eingehalten, weil die Steuereinnahmen stärker gestiegen seien als erwartet. Die Opposition kritisierte den Entwurf als unsolide und verlangte Einsparungen bei den Subventionen für Unternehmen. Die Länder forderten mehr Geld für die Kommunen.\n\n" + $x')" >"$WORK/de.jsonl"
+	"$P" "$WORK/de.jsonl" | jq -r .text | grep -qF 'Newsletter'
+	assertTrue "a German box under a German article stays" $?
+	"$P" --disable foreign-language "$WORK/en.jsonl" | jq -r .text | grep -qF 'Newsletter'
+	assertTrue "--disable foreign-language keeps it" $?
 }
 
 # Twelve articles of site a.example with its footer (and a story that
