@@ -107,7 +107,12 @@ static void measure(const char *s, size_t n, struct features *f)
 /* A short line of a menu or a link list, by its shape. */
 static bool is_chrome(const char *s, size_t n)
 {
-	if (!n || n > 80 || strchr(">|:", s[0]))
+	if (!n || n > 80 || strchr(">|:", s[0]) || strchr(".!?;,:\")", s[n - 1]))
+		return false;
+	size_t spaces = 0;
+	for (size_t i = 0; i < n && spaces < 4; i++)
+		spaces += s[i] == ' ';
+	if (spaces >= 4) /* five words or more */
 		return false;
 	struct features f;
 	measure(s, n, &f);
@@ -146,7 +151,11 @@ static bool is_interface(const char *s, size_t n, struct buf *scratch)
 
 bool page_is_full_page(const struct page_line *lines, size_t count, struct buf *scratch)
 {
-	size_t chrome = 0, interface = 0;
+	size_t chrome = 0, interface = 0, short_lines = 0;
+	for (size_t i = 0; i < count; i++)
+		short_lines += lines[i].n <= 80;
+	if (short_lines < 10) /* most articles: no need to look closer */
+		return false;
 	for (size_t i = 0; i < count; i++) {
 		if (!is_chrome(lines[i].s, lines[i].n))
 			continue;

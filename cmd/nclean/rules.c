@@ -467,10 +467,38 @@ bool rule_interface_words(const char *s, size_t n)
 		"\xD8\xA7\xD9\x84\xD8\xAE\xD8\xB5\xD9\x88\xD8\xB5\xD9\x8A\xD8\xA9", /* الخصوصية */
 		"\xD8\xA5\xD8\xB9\xD9\x84\xD8\xA7\xD9\x86", /* إعلان */
 		/* anywhere */ "\xC2\xA9", NULL};
+	/* One pass over the text: at the start of each word, compare the
+	 * words of the list that start with its byte. */
+	enum { WORDS = sizeof words / sizeof *words - 1 };
+	static unsigned char bucket_start[257];
+	static unsigned char order[WORDS];
+	static size_t lens[WORDS];
+	static bool ready;
+	if (!ready) {
+		size_t k = 0;
+		for (int b = 0; b < 256; b++) {
+			bucket_start[b] = (unsigned char)k;
+			for (size_t w = 0; w < WORDS; w++)
+				if ((unsigned char)words[w][0] == b)
+					order[k++] = (unsigned char)w;
+		}
+		bucket_start[256] = (unsigned char)k;
+		for (size_t w = 0; w < WORDS; w++)
+			lens[w] = strlen(words[w]);
+		ready = true;
+	}
 	struct buf f = {0};
 	fold(s, n, &f);
-	const char *p = f.data ? f.data : "";
-	bool found = contains_any(p, f.len, words);
+	const unsigned char *p = (const unsigned char *)(f.data ? f.data : "");
+	bool found = false;
+	for (size_t i = 0; i < f.len && !found; i++) {
+		if (i > 0 && (isalnum(p[i - 1]) || p[i - 1] >= 0x80))
+			continue; /* not the start of a word */
+		for (size_t k = bucket_start[p[i]]; k < bucket_start[p[i] + 1] && !found; k++) {
+			size_t w = order[k];
+			found = lens[w] <= f.len - i && memcmp(p + i, words[w], lens[w]) == 0;
+		}
+	}
 	buf_free(&f);
 	return found;
 }

@@ -109,22 +109,39 @@ uint64_t template_site(const char *name, size_t n)
 	return XXH3_64bits(name, n);
 }
 
+/* What each byte becomes in a line's key: ASCII letters lowercased,
+ * digits and bytes of 0x80 and above as they are, the rest 0 (dropped). */
+static const unsigned char key_byte[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+	['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+	['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+	['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+#define HIGH16(b) [b] = b, [b + 1] = b + 1, [b + 2] = b + 2, [b + 3] = b + 3, [b + 4] = b + 4, \
+		  [b + 5] = b + 5, [b + 6] = b + 6, [b + 7] = b + 7, [b + 8] = b + 8,         \
+		  [b + 9] = b + 9, [b + 10] = b + 10, [b + 11] = b + 11, [b + 12] = b + 12,   \
+		  [b + 13] = b + 13, [b + 14] = b + 14, [b + 15] = b + 15
+	HIGH16(0x80), HIGH16(0x90), HIGH16(0xA0), HIGH16(0xB0),
+	HIGH16(0xC0), HIGH16(0xD0), HIGH16(0xE0), HIGH16(0xF0),
+#undef HIGH16
+};
+
 /* The key of a line, or 0 when it has fewer than MIN_KEY bytes: ASCII
  * letters and digits lowercased, bytes of 0x80 and above as they are. */
 static uint64_t line_key(const char *s, size_t n)
 {
-	XXH3_state_t *st = NULL;
-	char chunk[256];
+	unsigned char chunk[512];
 	size_t fill = 0, total = 0;
-	uint64_t h = 0;
+	XXH3_state_t *st = NULL;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c + 32);
-		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80))
-			continue;
-		chunk[fill++] = (char)c;
-		total++;
+		unsigned char c = key_byte[(unsigned char)s[i]];
+		chunk[fill] = c;
+		fill += c != 0;
 		if (fill == sizeof chunk) {
 			if (!st) {
 				st = XXH3_createState();
@@ -133,20 +150,24 @@ static uint64_t line_key(const char *s, size_t n)
 				XXH3_64bits_reset(st);
 			}
 			XXH3_64bits_update(st, chunk, fill);
+			total += fill;
 			fill = 0;
 		}
 	}
-	if (total < MIN_KEY)
-		h = 0;
-	else if (st) {
-		XXH3_64bits_update(st, chunk, fill);
-		h = XXH3_64bits_digest(st);
-	} else {
-		h = XXH3_64bits(chunk, fill);
+	total += fill;
+	uint64_t h = 0;
+	if (total >= MIN_KEY) {
+		if (st) {
+			XXH3_64bits_update(st, chunk, fill);
+			h = XXH3_64bits_digest(st);
+		} else {
+			h = XXH3_64bits(chunk, fill);
+		}
+		h += !h; /* a key of 0 would be an empty slot */
 	}
 	if (st)
 		XXH3_freeState(st);
-	return h ? h : (total >= MIN_KEY); /* a key of 0 would be an empty slot */
+	return h;
 }
 
 static uint64_t site_line_key(uint64_t site, uint64_t line)
