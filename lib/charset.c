@@ -50,6 +50,15 @@ static const uint16_t cp1254_high[128] = {
 	0x00F8, 0x00F9, 0x00FA, 0x00FB, 0x00FC, 0x0131, 0x015F, 0x00FF,
 };
 
+const uint16_t *charset_high_table(const char *name)
+{
+	if (strcmp(name, "cp1252") == 0)
+		return cp1252_high;
+	if (strcmp(name, "cp1254") == 0)
+		return cp1254_high;
+	return NULL;
+}
+
 /* Converts a single-byte code page (latin-1 when table is NULL); false if a
  * byte is undefined in it. */
 static bool convert_single_byte(const char *s, size_t n, const uint16_t *table, struct buf *out)

@@ -2,6 +2,7 @@
 #define NEWSUTILS_CHARSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -25,6 +26,12 @@ const char *charset_to_utf8(const char *s, size_t n, const char *declared, struc
  * of the bytes 0xC0-0xFF, "latin-1" when bytes 0x80-0x9F hold one that cp1252
  * leaves undefined, "cp1252" otherwise. */
 const char *charset_guess(const char *s, size_t n);
+
+/* Returns the table charset_to_utf8 reads bytes 0x80-0xFF of "cp1252" or
+ * "cp1254" with (Unicode code points, 0 where the code page defines
+ * nothing), or NULL for any other name. For mojibake, which runs it
+ * backwards. */
+const uint16_t *charset_high_table(const char *name);
 
 /* Extracts a charset name from a Content-Type value or an HTML <meta>
  * ("text/html; charset=EUC-JP"): copies it lowercased into name and returns

@@ -409,7 +409,8 @@ void cleaner_normalize(struct cleaner *c, struct record *r, struct buf *out)
 	const char *raw;
 	size_t raw_len;
 	record_get_string(r, "text", &raw, &raw_len); /* jsonl checked it is there */
-	normalize_text(raw, raw_len, out, &c->scratch);
+	if (normalize_text(raw, raw_len, out, &c->scratch))
+		stats_add(c->stats, NULL, "mojibake_repaired", 1);
 }
 
 bool cleaner_record(struct cleaner *c, struct record *r, const struct buf *normalized_text)
@@ -423,7 +424,7 @@ bool cleaner_record(struct cleaner *c, struct record *r, const struct buf *norma
 		buf_add(&normalized, normalized_text->data ? normalized_text->data : "",
 			normalized_text->len);
 	else
-		normalize_text(raw, raw_len, &normalized, &c->scratch);
+		cleaner_normalize(c, r, &normalized);
 
 	/* The title, normalised to one line, and its site suffix. */
 	struct rule_context ctx = {0};

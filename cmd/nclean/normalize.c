@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "mojibake.h"
 #include "utf8.h"
 
 static const struct {
@@ -336,7 +337,7 @@ static void assemble(const char *s, size_t n, struct buf *out)
 	free(lines);
 }
 
-void normalize_text(const char *s, size_t n, struct buf *out, struct buf *scratch)
+size_t normalize_text(const char *s, size_t n, struct buf *out, struct buf *scratch)
 {
 	buf_clear(scratch);
 	bool changed = decode_markup(s, n, scratch);
@@ -349,6 +350,18 @@ void normalize_text(const char *s, size_t n, struct buf *out, struct buf *scratc
 		struct buf t = *scratch;
 		*scratch = again;
 		again = t;
+	}
+	/* Mojibake is repaired before characters are mapped: its groups hold
+	 * no-break spaces and C1 controls that mapping would change. */
+	size_t repaired = 0;
+	if (mojibake_possible(scratch->data ? scratch->data : "", scratch->len)) {
+		buf_clear(&again);
+		repaired = mojibake_repair(scratch->data, scratch->len, &again);
+		if (repaired) {
+			struct buf t = *scratch;
+			*scratch = again;
+			again = t;
+		}
 	}
 	buf_free(&again);
 	struct buf mapped = {0};
@@ -368,4 +381,5 @@ void normalize_text(const char *s, size_t n, struct buf *out, struct buf *scratc
 	}
 	assemble(mapped.data ? mapped.data : "", mapped.len, out);
 	buf_free(&mapped);
+	return repaired;
 }

@@ -156,6 +156,17 @@ test_interface_text_in_another_language_goes_from_the_edges() {
 	assertTrue "--disable foreign-language keeps it" $?
 }
 
+test_mojibake_is_repaired_and_correct_text_left_alone() {
+	"$P" --stats="$WORK/s" "$DATA/mojibake.jsonl" >"$WORK/out"
+	assertEquals "every text is what it should be" "" \
+		"$(jq -r 'select(.text != .expect) | .id' "$WORK/out")"
+	assertEquals "four records repaired: cp1252, cp1254, latin-1, twice" 4 "$(jq .mojibake_repaired "$WORK/s")"
+	assertEquals "the correct ones untouched" 3 \
+		"$(jq -r 'select(.id | test("correct|look-alikes")) | .id' "$WORK/out" | wc -l)"
+	"$P" "$WORK/out" | cmp -s - "$WORK/out"
+	assertTrue "cleaning twice changes nothing" $?
+}
+
 # Twelve articles of site a.example with its footer (and a story that
 # b.example republished in six of them), a line in only four, and six
 # copies of one article of site c.example.
