@@ -9,6 +9,7 @@
 #include "langid.h"
 #include "normalize.h"
 #include "page.h"
+#include "patterns.h"
 #include "template.h"
 #include "utf8.h"
 
@@ -16,6 +17,8 @@ struct clean_line {
 	size_t off, len;
 	bool is_paragraph_start; /* a blank line came before it */
 	int rule;                /* the rule that removed it, or -1 */
+	bool is_kept;            /* a keep pattern protects it */
+	const struct pattern *pattern; /* the user pattern that removed it */
 };
 
 void cleaner_init(struct cleaner *c, struct stats *stats, struct writer *explain)
@@ -80,7 +83,7 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 				*cap = *cap ? *cap * 2 : 64;
 				*lines = xrealloc(*lines, *cap * sizeof **lines);
 			}
-			(*lines)[count++] = (struct clean_line){i, e - i, paragraph, -1};
+			(*lines)[count++] = (struct clean_line){i, e - i, paragraph, -1, false, NULL};
 			paragraph = false;
 		}
 		i = e + 1;
@@ -162,20 +165,33 @@ static bool inside_table(const char *text, const struct clean_line *lines, size_
 static bool peel(const struct cleaner *c, const char *text, struct clean_line *lines, size_t count,
 		 size_t i)
 {
-	if (lines[i].rule < 0)
+	if (lines[i].rule < 0 && !lines[i].is_kept) {
 		lines[i].rule = edge_rule(c, text + lines[i].off, lines[i].len,
 					  is_continued(text, lines, count, i));
+		if (lines[i].rule < 0 && c->patterns && on(c, RULE_PATTERN) &&
+		    (lines[i].pattern = patterns_match(c->patterns, text + lines[i].off,
+						       lines[i].len, false, true)))
+			lines[i].rule = RULE_PATTERN;
+	}
 	return lines[i].rule >= 0;
 }
 
 /* Adds an explanation of a removed line to c->explained. */
-static void explain(struct cleaner *c, struct record *r, int rule, const char *s, size_t n)
+static void explain(struct cleaner *c, struct record *r, const struct clean_line *l,
+		    const char *text)
 {
+	int rule = l->rule;
+	const char *s = text + l->off;
+	size_t n = l->len;
 	long id = record_find(r, "id");
 	buf_adds(&c->explained, "{\"id\":");
 	buf_add(&c->explained, r->line + r->members[id].val_off, r->members[id].val_len);
 	buf_adds(&c->explained, ",\"rule\":");
 	json_append_utf8(&c->explained, rule_name((enum rule)rule), strlen(rule_name((enum rule)rule)));
+	if (l->pattern) {
+		buf_adds(&c->explained, ",\"pattern\":");
+		json_append_string(&c->explained, l->pattern->where, strlen(l->pattern->where));
+	}
 	buf_adds(&c->explained, ",\"text\":");
 	json_append_utf8(&c->explained, s, n);
 	buf_adds(&c->explained, "}\n");
@@ -285,7 +301,7 @@ static void foreign_edges(struct cleaner *c, const char *text, struct clean_line
 			if (!reliable || strcmp(lang, "un") == 0 || strcmp(lang, c->langid->lang) == 0)
 				break; /* peeling stops at the first paragraph that stays */
 			for (size_t i = p.first; i < p.end; i++)
-				if (lines[i].rule < 0)
+				if (lines[i].rule < 0 && !lines[i].is_kept)
 					lines[i].rule = RULE_FOREIGN;
 		}
 	}
@@ -332,6 +348,8 @@ static bool find_article(struct cleaner *c, const struct rule_context *ctx, cons
 		return true;
 	for (size_t k = 0; k < kept; k++) {
 		struct clean_line *l = &lines[c->page_index[k]];
+		if (l->is_kept)
+			continue;
 		if (k >= comments && on(c, RULE_COMMENTS))
 			l->rule = RULE_COMMENTS;
 		else if (!c->page[k].keep && on(c, RULE_OUTSIDE_ARTICLE))
@@ -350,7 +368,15 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 	struct clean_line *lines = c->lines;
 	char iso[11];
 	for (size_t i = 0; i < count; i++) {
-		lines[i].rule = anywhere_rule(c, ctx, text + lines[i].off, lines[i].len, iso);
+		const char *s = text + lines[i].off;
+		if (c->patterns && patterns_match(c->patterns, s, lines[i].len, true, false)) {
+			lines[i].is_kept = true;
+			continue;
+		}
+		lines[i].rule = anywhere_rule(c, ctx, s, lines[i].len, iso);
+		if (lines[i].rule < 0 && c->patterns && on(c, RULE_PATTERN) &&
+		    (lines[i].pattern = patterns_match(c->patterns, s, lines[i].len, false, false)))
+			lines[i].rule = RULE_PATTERN;
 		if (lines[i].rule == RULE_DATE_PRINT && !found[0])
 			memcpy(found, iso, 11);
 		if (lines[i].rule == RULE_TEMPLATE && (inside_sentence(text, lines, count, i) ||
@@ -374,7 +400,7 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 			removed++;
 			by_rule[lines[i].rule]++;
 			if (c->explain)
-				explain(c, r, lines[i].rule, text + lines[i].off, lines[i].len);
+				explain(c, r, &lines[i], text);
 			continue;
 		}
 		if (out->len)

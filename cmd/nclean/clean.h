@@ -13,6 +13,7 @@
 struct clean_line;
 struct page_line;
 struct template_memory;
+struct patterns;
 struct paragraph;
 struct langid_result;
 
@@ -29,6 +30,7 @@ struct cleaner {
 	enum full_page full_page;
 	bool has_article; /* the record's text is the article of a full page already */
 	const struct template_memory *template; /* or NULL */
+	struct patterns *patterns; /* the user's, or NULL */
 	uint64_t site;    /* the record's site, for the template memory */
 	bool has_site;
 	struct stats *stats;

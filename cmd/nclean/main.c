@@ -10,6 +10,7 @@
 #include "jsonl.h"
 #include "progress.h"
 #include "status.h"
+#include "patterns.h"
 #include "template.h"
 
 enum {
@@ -21,12 +22,15 @@ enum {
 	OPT_TEMPLATE_WINDOW,
 	OPT_TEMPLATE_MIN,
 	OPT_TEMPLATE_MEMORY,
+	OPT_PATTERNS,
 };
 
 static const struct cli_option options[] = {
 	{"explain", 0, "FILE", "write each removed line, its record id and rule, to FILE", OPT_EXPLAIN},
 	{"disable", 'd', "RULE", "switch a rule off (repeatable; see --list-rules)", OPT_DISABLE},
 	{"list-rules", 0, NULL, "list the rules and exit", OPT_LIST_RULES},
+	{"patterns", 'p', "FILE", "remove (or keep) lines by the patterns in FILE (repeatable)",
+	 OPT_PATTERNS},
 	{"full-page", 0, "WHEN", "look for the article's block in full-page text: auto, always, never",
 	 OPT_FULL_PAGE},
 	{"site-field", 0, "FIELD", "the field naming a record's site (default: from url or source)",
@@ -46,6 +50,7 @@ struct args {
 	enum full_page full_page;
 	const char *site_field;
 	uint64_t window, min_records, memory;
+	struct patterns patterns;
 };
 
 static void on_option(void *ctx, int id, const char *arg)
@@ -71,6 +76,7 @@ static void on_option(void *ctx, int id, const char *arg)
 			die_usage("--full-page takes auto, always or never, not '%s'", arg);
 		break;
 	case OPT_SITE_FIELD: a->site_field = arg; break;
+	case OPT_PATTERNS: patterns_load(&a->patterns, arg); break;
 	case OPT_TEMPLATE_WINDOW:
 		a->window = cli_parse_uint("--template-window", arg, 0, 10000000);
 		break;
@@ -204,6 +210,8 @@ int main(int argc, char **argv)
 	cleaner_init(&cleaner, &stats, explain);
 	memcpy(cleaner.is_disabled, args.is_disabled, sizeof args.is_disabled);
 	cleaner.full_page = args.full_page;
+	if (args.patterns.count)
+		cleaner.patterns = &args.patterns;
 	struct progress progress;
 	progress_init(&progress, cli.progress);
 
@@ -263,6 +271,7 @@ int main(int argc, char **argv)
 		free(w.slots);
 		template_free(&w.memory);
 	}
+	patterns_free(&args.patterns);
 	cli_close_output(out);
 	if (rejects)
 		cli_close_output(rejects);

@@ -11,6 +11,7 @@
 static const char *const names[RULE_COUNT] = {
 	"title-repeat", "menu", "ticker", "date-print", "share", "close-button", "cookie",
 	"attribution", "template", "foreign-language", "outside-article", "comments",
+	"pattern",
 };
 
 const char *rule_name(enum rule r)

@@ -24,6 +24,7 @@ enum rule {
 	RULE_FOREIGN,         /* an edge paragraph of interface text in another language */
 	RULE_OUTSIDE_ARTICLE, /* full pages only: a line outside the article's block */
 	RULE_COMMENTS,        /* full pages only: the comment section after it */
+	RULE_PATTERN,         /* a pattern of the user's (--patterns) */
 	RULE_COUNT,
 };
 

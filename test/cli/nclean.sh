@@ -87,7 +87,7 @@ test_rules_can_be_switched_off() {
 	assertTrue "the cookie banner stays" "jq -r .text '$WORK/out' | grep -qF 'çerez'"
 	"$P" --disable no-such-rule "$WORK/seeds.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "an unknown rule is a usage error" 2 $?
-	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution template foreign-language outside-article comments" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "--list-rules" "title-repeat menu ticker date-print share close-button cookie attribution template foreign-language outside-article comments pattern" "$("$P" --list-rules | tr '\n' ' ' | sed 's/ $//')"
 }
 
 # Each paragraph of the gold article (its first 40 characters) is in the
@@ -165,6 +165,35 @@ test_mojibake_is_repaired_and_correct_text_left_alone() {
 		"$(jq -r 'select(.id | test("correct|look-alikes")) | .id' "$WORK/out" | wc -l)"
 	"$P" "$WORK/out" | cmp -s - "$WORK/out"
 	assertTrue "cleaning twice changes nothing" $?
+}
+
+test_user_patterns_remove_and_keep_lines() {
+	cat >"$WORK/pat.txt" <<-'EOF'
+		# the site's boxes, and a byline to keep
+		contains Kişisel verilerinizi
+		line Follow .* on (Twitter|X)
+		edge line [0-9]+ (views|okunma)
+
+		keep contains read original article
+	EOF
+	printf '%s\n' '{"id":"p","text":"12 Views\n\nThe body of the article says something true about the world today, at length.\n\nFollow Ahval on Twitter\n\nKİŞİSEL VERİLERİNİZİ koruyoruz: kişisel verilerinizi işliyoruz.\n\nAnother paragraph ends with 12 Views\n\nRead original article here."}' >"$WORK/p.jsonl"
+	"$P" -p "$WORK/pat.txt" --explain "$WORK/ex.jsonl" "$WORK/p.jsonl" >"$WORK/out"
+	assertEquals "removed by which pattern" "pat.txt:4 12 Views|pat.txt:3 Follow Ahval on Twitter|pat.txt:2 KİŞİSEL VERİLERİNİZİ koruyoruz: kişisel verilerinizi işliyoruz." \
+		"$(jq -r '(.pattern | sub(".*/"; "")) + " " + .text' "$WORK/ex.jsonl" | paste -sd '|')"
+	assertTrue "an edge pattern keeps the same words inside" "jq -r .text '$WORK/out' | grep -qx 'Another paragraph ends with 12 Views'"
+	assertTrue "a keep pattern beats the attribution rule" "jq -r .text '$WORK/out' | grep -qx 'Read original article here.'"
+	"$P" -p "$WORK/pat.txt" --disable pattern "$WORK/p.jsonl" | jq -r .text | grep -qx 'Follow Ahval on Twitter'
+	assertTrue "--disable pattern switches them off" $?
+	printf 'line (unclosed\n' >"$WORK/bad.txt"
+	"$P" -p "$WORK/bad.txt" "$WORK/p.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "a bad regex is a usage error" 2 $?
+	assertEquals "named by file and line" "nclean: $WORK/bad.txt:1: bad regular expression: Unmatched ( or \\(" "$(cat "$WORK/err")"
+	printf '# fine\nremove this\n' >"$WORK/bad.txt"
+	"$P" -p "$WORK/bad.txt" "$WORK/p.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "an unknown kind too" 2 $?
+	assertTrue "on its line" "grep -qF 'bad.txt:2: expected' '$WORK/err'"
+	"$P" -p "$WORK/nonexistent" "$WORK/p.jsonl" >/dev/null 2>&1
+	assertEquals "a missing file too" 2 $?
 }
 
 # Twelve articles of site a.example with its footer (and a story that
