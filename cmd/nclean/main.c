@@ -97,7 +97,7 @@ static void on_option(void *ctx, int id, const char *arg)
 }
 
 /* The window gives records out early when they hold more than this. */
-#define WINDOW_BYTES ((size_t)256 << 20)
+#define WINDOW_BYTES ((size_t)64 << 20)
 
 /* A record waiting in the template memory's window. */
 struct pending {
