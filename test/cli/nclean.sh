@@ -275,5 +275,53 @@ test_bad_records_are_reported_counted_kept_and_skipped() {
 	assertTrue "messages give file:line" "grep -q '^nclean: $WORK/mixed.jsonl:3: invalid record: ' '$WORK/err'"
 }
 
+test_escapes_of_other_producers_and_empty_texts() {
+	{
+		# an escaped NUL, control characters and markup: valid JSON from
+		# another producer
+		echo '{"id":"s","text":"A NUL \u0000 and a bell \u0007 in a sentence.\u000d\nNext line \u003cbr\u003e here."}'
+		# a lone surrogate is no Unicode text: rejected, kept verbatim
+		echo '{"id":"surrogate","text":"Half a pair \ud800 here."}'
+		echo '{"id":"bad-escape","text":"a \x escape"}'
+		echo '{"id":"empty","text":""}'
+		echo '{"id":"blank","text":" \n\t\n "}'
+		echo '{"id":"null","text":null}'
+	} >"$WORK/esc.jsonl"
+	"$P" --rejects "$WORK/rejects" --stats="$WORK/s" "$WORK/esc.jsonl" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "exits 1 for the rejected ones" 1 $?
+	assertEquals "three records out" "s empty blank" "$(jq -r .id "$WORK/out" | paste -sd ' ')"
+	assertEquals "controls go, CR LF and <br> are line breaks" \
+		"$(printf 'A NUL and a bell in a sentence.\nNext line\nhere.')" "$(jq -r 'select(.id == "s") | .text' "$WORK/out")"
+	assertEquals "empty texts stay, flagged short" '"" "short"|"" "short"' \
+		"$(jq -r 'select(.id == "empty" or .id == "blank") | "\(.text | tojson) \(.clean.flag | tojson)"' "$WORK/out" | paste -sd '|')"
+	assertEquals "the others kept verbatim" "$(sed -n '2,3p;6p' "$WORK/esc.jsonl")" "$(cat "$WORK/rejects")"
+	assertEquals "and counted" '{"invalid-json":2,"missing-text":1}' \
+		"$(jq -c '.rejected_reasons | to_entries | sort_by(.key) | from_entries' "$WORK/s")"
+	assertTrue "each named by line" "grep -q 'esc.jsonl:2: invalid record: lone high surrogate' '$WORK/err'"
+	"$P" "$WORK/out" | cmp -s - "$WORK/out"
+	assertTrue "cleaning twice changes nothing" $?
+}
+
+test_a_100_mb_record_is_cleaned_whole() {
+	# 100 MB of text in one record: paragraphs of a real article, a menu
+	# line at the top.
+	local para
+	para=$(sed -n 3p "$DATA/articles/bbc-business-001.txt" | sed 's/"/\\"/g')
+	{
+		printf '{"id":"big","text":"Home News Sport Business Culture Contact\\n\\n'
+		yes "$para\\n\\n" | head -c 100000000 | tr -d '\n'
+		printf 'The end."}\n'
+	} >"$WORK/big.jsonl"
+	"$P" --stats="$WORK/s" "$WORK/big.jsonl" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "exits 0" 0 $?
+	assertEquals "one record" 1 "$(wc -l <"$WORK/out")"
+	assertEquals "its menu removed" 1 "$(jq .lines_removed "$WORK/s")"
+	local n end
+	read -r n end < <(jq -r '"\(.text | length) \(.text[-8:])"' "$WORK/out")
+	assertTrue "nearly all of its text kept ($n characters)" "[ $n -gt 95000000 ]"
+	assertEquals "up to its end" "The end." "$end"
+	rm -f "$WORK/big.jsonl" "$WORK/out"
+}
+
 # shellcheck disable=SC1091
 . /usr/share/shunit2/shunit2
