@@ -86,7 +86,7 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 MAN      := $(PROGRAMS:%=docs/man/%.1)
 
 .PHONY: all check check-unit check-cli check-golden check-fuzz check-docs \
-        check-valgrind check-corpora golden-update bench fuzz install uninstall \
+        check-valgrind check-corpora golden-update bench eval fuzz install uninstall \
         clean help deps
 
 all: $(BINS)
@@ -100,6 +100,7 @@ help:
 	@echo 'make check-valgrind     the unit tests and golden cases under valgrind'
 	@echo 'make check-corpora      run the programs over the real corpora in ../shared/data'
 	@echo 'make bench              time the programs on real corpora (needs ../shared/data)'
+	@echo 'make eval               score nclean on two extraction benchmarks (needs ../shared/data)'
 	@echo 'make fuzz               build the libFuzzer targets with clang into build-fuzz/'
 	@echo 'make golden-update      rewrite the expected output of the golden cases'
 	@echo 'make install            install programs and man pages (PREFIX, DESTDIR)'
@@ -218,6 +219,9 @@ build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC) $(FUZZ_CXX_OBJ)
 build-fuzz/fuzz_nsplit_%: test/fuzz/fuzz_nsplit_%.c $(LIB_SRC) $(NSPLIT_CORE) $(FUZZ_CXX_OBJ)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Icmd/nsplit -o $@ $< $(LIB_SRC) $(NSPLIT_CORE) -x none $(FUZZ_CXX_OBJ) $(LIBS)
+
+eval: $(BINS)
+	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-nclean
 
 bench: $(BINS) $(BENCH_BIN)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_BENCH_BIN=$(CURDIR)/$(BUILD)/test/bench \
