@@ -91,8 +91,15 @@ test_stdin_dash_and_pipe_are_the_same() {
 
 test_several_files_are_one_stream() {
 	"$P" "$IN1" "$IN2" >"$WORK/both"
-	{ "$P" "$IN1"; "$P" "$IN2"; } >"$WORK/each"
-	assertTrue "two files give the output of each, in order" "cmp -s '$WORK/both' '$WORK/each'"
+	if [ "$PROG" = nsplit ]; then
+		{ "$P" "$IN1"; "$P" "$IN2"; } >"$WORK/each"
+		assertTrue "two files give the output of each, in order" "cmp -s '$WORK/both' '$WORK/each'"
+	else
+		# Records flow as one stream: ndedup sees the second file's
+		# copies of the first's records.
+		cat "$IN1" "$IN2" | "$P" >"$WORK/each"
+		assertTrue "two files give the output of their concatenation" "cmp -s '$WORK/both' '$WORK/each'"
+	fi
 }
 
 test_compressed_input_is_detected_by_content() {

@@ -1,0 +1,327 @@
+#include "dedup.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "utf8.h"
+
+size_t dedup_normalize(const char *s, size_t n, struct buf *out)
+{
+	size_t words = 0, start = out->len;
+	bool in_word = false;
+	buf_reserve(out, n + 4);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		bool letter;
+		if (c < 0x80) {
+			letter = isalnum(c);
+			if (letter) {
+				if (!in_word && out->len > start)
+					out->data[out->len++] = ' ';
+				out->data[out->len++] = (char)tolower(c);
+			}
+			i++;
+		} else {
+			uint32_t cp;
+			size_t k = utf8_decode(s + i, n - i, &cp);
+			if (!k) { /* not UTF-8: a separator */
+				i++;
+				in_word = false;
+				continue;
+			}
+			utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+			letter = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+				 cat == UTF8PROC_CATEGORY_ND ||
+				 (in_word && cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+			if (letter) {
+				if (!in_word && out->len > start)
+					buf_addc(out, ' ');
+				char enc[4];
+				buf_add(out, enc,
+					utf8_encode((uint32_t)utf8proc_tolower((utf8proc_int32_t)cp), enc));
+				buf_reserve(out, n - i + 4);
+			}
+			i += k;
+		}
+		words += letter && !in_word;
+		in_word = letter;
+	}
+	out->data[out->len] = '\0';
+	return words;
+}
+
+struct dedup_key dedup_exact_key(const char *normalized, size_t n)
+{
+	XXH128_hash_t h = XXH3_128bits(normalized, n);
+	return (struct dedup_key){h.low64, h.high64};
+}
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+void dedup_hasher_init(struct dedup_hasher *h, const struct dedup_params *p)
+{
+	h->p = *p;
+	h->a = xmalloc(p->hashes * sizeof *h->a);
+	h->b = xmalloc(p->hashes * sizeof *h->b);
+	uint64_t state = p->seed;
+	for (unsigned i = 0; i < p->hashes; i++) {
+		h->a[i] = splitmix64(&state) | 1;
+		h->b[i] = splitmix64(&state);
+	}
+}
+
+void dedup_hasher_free(struct dedup_hasher *h)
+{
+	free(h->a);
+	free(h->b);
+}
+
+/* Folds one shingle hash into the signature. */
+static void fold_shingle(const struct dedup_hasher *h, uint64_t x, uint32_t *restrict sig)
+{
+	const uint64_t *restrict a = h->a, *restrict b = h->b;
+	unsigned k = h->p.hashes;
+	for (unsigned i = 0; i < k; i++) {
+		uint32_t v = (uint32_t)((a[i] * x + b[i]) >> 32);
+		sig[i] = v < sig[i] ? v : sig[i];
+	}
+}
+
+size_t dedup_signature(const struct dedup_hasher *h, const char *normalized, size_t n,
+		       uint32_t *sig)
+{
+	for (unsigned i = 0; i < h->p.hashes; i++)
+		sig[i] = UINT32_MAX;
+	if (!n)
+		return 0;
+	/* Word starts; a shingle is the bytes from the start of its first word
+	 * to the end of its last (words are one space apart). */
+	size_t cap = 64, count = 0;
+	size_t *starts = xmalloc(cap * sizeof *starts);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || normalized[i - 1] == ' ') {
+			if (count == cap) {
+				cap *= 2;
+				starts = xrealloc(starts, cap * sizeof *starts);
+			}
+			starts[count++] = i;
+		}
+	unsigned w = h->p.shingle;
+	size_t shingles = 0;
+	if (count <= w) {
+		fold_shingle(h, XXH3_64bits(normalized, n), sig);
+		shingles = 1;
+	} else {
+		for (size_t i = 0; i + w <= count; i++) {
+			size_t end = i + w < count ? starts[i + w] - 1 : n;
+			fold_shingle(h, XXH3_64bits(normalized + starts[i], end - starts[i]), sig);
+			shingles++;
+		}
+	}
+	free(starts);
+	return shingles;
+}
+
+double dedup_similarity(const uint32_t *a, const uint32_t *b, unsigned k)
+{
+	unsigned same = 0;
+	for (unsigned i = 0; i < k; i++)
+		same += a[i] == b[i];
+	return (double)same / k;
+}
+
+/* ---- the index ---- */
+
+struct exact_slot {
+	uint64_t lo, hi;
+	uint32_t rec; /* UINT32_MAX: empty */
+};
+
+struct band_slot {
+	uint64_t key;
+	uint32_t rec; /* UINT32_MAX: empty */
+};
+
+struct dedup_index {
+	struct dedup_params p;
+	struct buf ids;       /* the ids, NUL-terminated, one after the other */
+	size_t *id_off;
+	uint32_t *sigs;       /* k per record */
+	bool *has_sig;
+	uint32_t *seen;       /* per record: the query that last looked at it */
+	uint32_t query;
+	uint32_t count, cap;
+	struct exact_slot *exact;
+	size_t exact_cap, exact_used;
+	struct band_slot *bands;
+	size_t band_cap, band_used;
+};
+
+struct dedup_index *dedup_index_new(const struct dedup_params *p)
+{
+	struct dedup_index *x = xcalloc(1, sizeof *x);
+	x->p = *p;
+	return x;
+}
+
+void dedup_index_free(struct dedup_index *x)
+{
+	if (!x)
+		return;
+	buf_free(&x->ids);
+	free(x->id_off);
+	free(x->sigs);
+	free(x->has_sig);
+	free(x->seen);
+	free(x->exact);
+	free(x->bands);
+	free(x);
+}
+
+static struct exact_slot *exact_slot(struct exact_slot *t, size_t cap, struct dedup_key k)
+{
+	size_t i = (size_t)k.lo & (cap - 1);
+	while (t[i].rec != UINT32_MAX && (t[i].lo != k.lo || t[i].hi != k.hi))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+static void exact_grow(struct dedup_index *x)
+{
+	size_t cap = x->exact_cap ? x->exact_cap * 2 : 1024;
+	struct exact_slot *t = xmalloc(cap * sizeof *t);
+	for (size_t i = 0; i < cap; i++)
+		t[i].rec = UINT32_MAX;
+	for (size_t i = 0; i < x->exact_cap; i++)
+		if (x->exact[i].rec != UINT32_MAX)
+			*exact_slot(t, cap, (struct dedup_key){x->exact[i].lo, x->exact[i].hi}) =
+				x->exact[i];
+	free(x->exact);
+	x->exact = t;
+	x->exact_cap = cap;
+}
+
+static uint64_t band_key(const struct dedup_params *p, const uint32_t *sig, unsigned band)
+{
+	uint64_t k = XXH3_64bits_withSeed(sig + band * p->rows, p->rows * sizeof *sig, band);
+	return k ? k : 1;
+}
+
+static void band_insert(struct band_slot *t, size_t cap, uint64_t key, uint32_t rec)
+{
+	size_t i = (size_t)(key ^ (key >> 31)) & (cap - 1);
+	while (t[i].rec != UINT32_MAX)
+		i = (i + 1) & (cap - 1);
+	t[i] = (struct band_slot){key, rec};
+}
+
+static void bands_grow(struct dedup_index *x)
+{
+	size_t cap = x->band_cap ? x->band_cap * 2 : 4096;
+	struct band_slot *t = xmalloc(cap * sizeof *t);
+	for (size_t i = 0; i < cap; i++)
+		t[i].rec = UINT32_MAX;
+	for (size_t i = 0; i < x->band_cap; i++)
+		if (x->bands[i].rec != UINT32_MAX)
+			band_insert(t, cap, x->bands[i].key, x->bands[i].rec);
+	free(x->bands);
+	x->bands = t;
+	x->band_cap = cap;
+}
+
+uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
+			 struct dedup_key key, const uint32_t *sig, bool has_sig)
+{
+	if (x->count == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 1024;
+		x->id_off = xrealloc(x->id_off, x->cap * sizeof *x->id_off);
+		x->sigs = xrealloc(x->sigs, (size_t)x->cap * x->p.hashes * sizeof *x->sigs);
+		x->has_sig = xrealloc(x->has_sig, x->cap * sizeof *x->has_sig);
+		x->seen = xrealloc(x->seen, x->cap * sizeof *x->seen);
+	}
+	uint32_t rec = x->count++;
+	x->id_off[rec] = x->ids.len;
+	buf_add(&x->ids, id, id_len);
+	buf_addc(&x->ids, '\0');
+	x->has_sig[rec] = has_sig;
+	x->seen[rec] = 0;
+	if (has_sig)
+		memcpy(x->sigs + (size_t)rec * x->p.hashes, sig, x->p.hashes * sizeof *sig);
+	if ((x->exact_used + 1) * 2 > x->exact_cap)
+		exact_grow(x);
+	struct exact_slot *e = exact_slot(x->exact, x->exact_cap, key);
+	if (e->rec == UINT32_MAX) {
+		*e = (struct exact_slot){key.lo, key.hi, rec};
+		x->exact_used++;
+	}
+	if (has_sig)
+		for (unsigned b = 0; b < x->p.bands; b++) {
+			if ((x->band_used + 1) * 2 > x->band_cap)
+				bands_grow(x);
+			band_insert(x->bands, x->band_cap, band_key(&x->p, sig, b), rec);
+			x->band_used++;
+		}
+	return rec;
+}
+
+uint32_t dedup_index_exact(const struct dedup_index *x, struct dedup_key key)
+{
+	if (!x->exact_cap)
+		return UINT32_MAX;
+	return exact_slot(x->exact, x->exact_cap, key)->rec;
+}
+
+uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, double *sim)
+{
+	struct dedup_index *x = (struct dedup_index *)xc; /* the seen stamps only */
+	uint32_t best = UINT32_MAX;
+	double best_sim = 0;
+	if (!x->band_cap)
+		return UINT32_MAX;
+	if (++x->query == 0) { /* the stamps wrapped: start them again */
+		memset(x->seen, 0, x->count * sizeof *x->seen);
+		x->query = 1;
+	}
+	for (unsigned b = 0; b < x->p.bands; b++) {
+		uint64_t key = band_key(&x->p, sig, b);
+		size_t i = (size_t)(key ^ (key >> 31)) & (x->band_cap - 1);
+		for (; x->bands[i].rec != UINT32_MAX; i = (i + 1) & (x->band_cap - 1)) {
+			uint32_t rec = x->bands[i].rec;
+			if (x->bands[i].key != key || x->seen[rec] == x->query)
+				continue;
+			x->seen[rec] = x->query;
+			/* Verify: a shared band alone makes no duplicate. */
+			double s = dedup_similarity(sig, x->sigs + (size_t)rec * x->p.hashes,
+						    x->p.hashes);
+			if (s >= x->p.threshold && (s > best_sim || (s == best_sim && rec < best))) {
+				best = rec;
+				best_sim = s;
+			}
+		}
+	}
+	*sim = best_sim;
+	return best;
+}
+
+const char *dedup_index_id(const struct dedup_index *x, uint32_t i, size_t *len)
+{
+	/* Ids may hold NUL bytes (\u0000): their length is where the next
+	 * one starts, less its terminator. */
+	size_t end = i + 1 < x->count ? x->id_off[i + 1] : x->ids.len;
+	*len = end - x->id_off[i] - 1;
+	return x->ids.data + x->id_off[i];
+}
+
+uint32_t dedup_index_count(const struct dedup_index *x)
+{
+	return x->count;
+}
