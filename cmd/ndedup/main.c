@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "dedup.h"
 #include "diag.h"
+#include "idset.h"
 #include "json.h"
 #include "jsonl.h"
 #include "progress.h"
@@ -19,6 +20,7 @@ enum {
 	OPT_HASHES,
 	OPT_BANDS,
 	OPT_THRESHOLD,
+	OPT_LEVEL,
 };
 
 static const struct cli_option options[] = {
@@ -31,12 +33,14 @@ static const struct cli_option options[] = {
 	{"hashes", 0, "K", "MinHash functions (128)", OPT_HASHES},
 	{"bands", 0, "B", "LSH bands; K/B rows each (32)", OPT_BANDS},
 	{"threshold", 0, "T", "estimated Jaccard a near duplicate needs (0.5)", OPT_THRESHOLD},
+	{"level", 0, "LEVEL", "document (default) or paragraph: remove paragraphs seen before",
+	 OPT_LEVEL},
 	{NULL, 0, NULL, NULL, 0},
 };
 
 struct args {
 	const char *key, *clusters;
-	bool drop, exact_only;
+	bool drop, exact_only, paragraphs;
 	struct dedup_params params;
 };
 
@@ -51,6 +55,12 @@ static void on_option(void *ctx, int id, const char *arg)
 	case OPT_SHINGLE: a->params.shingle = (unsigned)cli_parse_uint("--shingle", arg, 1, 64); break;
 	case OPT_HASHES: a->params.hashes = (unsigned)cli_parse_uint("--hashes", arg, 1, 4096); break;
 	case OPT_BANDS: a->params.bands = (unsigned)cli_parse_uint("--bands", arg, 1, 4096); break;
+	case OPT_LEVEL:
+		if (strcmp(arg, "paragraph") == 0)
+			a->paragraphs = true;
+		else if (strcmp(arg, "document") != 0)
+			die_usage("--level takes document or paragraph, not '%s'", arg);
+		break;
 	case OPT_THRESHOLD: {
 		char *end;
 		double t = strtod(arg, &end);
@@ -60,6 +70,63 @@ static void on_option(void *ctx, int id, const char *arg)
 		break;
 	}
 	}
+}
+
+/* Paragraphs of fewer words than this are never called repeats: a
+ * sign-off or a dateline recurs without being republished text. */
+#define PARAGRAPH_MIN_WORDS 8
+
+/* The paragraph level: removes from the record's text each paragraph
+ * (blank-line separated) whose normalised form an earlier record had, and
+ * marks the record with the number removed. Returns false when --drop
+ * asks to drop it (every paragraph was a repeat). */
+static bool dedup_paragraphs(struct record *r, struct idset *seen, bool drop, struct stats *stats,
+			     struct buf *norm, struct buf *text, struct buf *json)
+{
+	const char *s;
+	size_t n;
+	record_get_string(r, "text", &s, &n);
+	buf_clear(text);
+	size_t removed = 0, kept = 0;
+	for (size_t i = 0; i < n;) {
+		const char *end = memmem(s + i, n - i, "\n\n", 2);
+		size_t e = end ? (size_t)(end - s) : n;
+		buf_clear(norm);
+		size_t words = dedup_normalize(s + i, e - i, norm);
+		bool repeat = false;
+		if (words >= PARAGRAPH_MIN_WORDS) {
+			struct dedup_key k = dedup_exact_key(norm->data, norm->len);
+			repeat = !idset_add(seen, k.lo ? k.lo : 1);
+		}
+		if (repeat) {
+			removed++;
+		} else if (e > i) {
+			if (kept++)
+				buf_adds(text, "\n\n");
+			buf_add(text, s + i, e - i);
+		}
+		i = e;
+		while (i < n && s[i] == '\n')
+			i++;
+	}
+	if (!removed) {
+		if (record_type(r, "dup") >= 0)
+			record_remove(r, "dup");
+		return true;
+	}
+	stats_add(stats, NULL, "paragraphs_removed", removed);
+	if (!kept) {
+		stats_add(stats, NULL, "all_paragraphs_repeated", 1);
+		if (drop) {
+			stats_add(stats, NULL, "dropped", 1);
+			return false;
+		}
+	}
+	record_set_string(r, "text", text->data ? text->data : "", text->len);
+	buf_clear(json);
+	buf_printf(json, "{\"paragraphs\":%zu}", removed);
+	record_set_raw(r, "dup", json->data, json->len);
+	return true;
 }
 
 /* A duplicate found: the record it duplicates, for --clusters. */
@@ -120,8 +187,20 @@ int main(int argc, char **argv)
 	jsonl_open(&in, cli.files, cli.file_count, &stats, rejects);
 	uint64_t records = 0, written = 0;
 	struct record *r;
+	struct idset paragraphs = {0};
+	struct buf text_out = {0};
 	while ((r = jsonl_next(&in))) {
 		records++;
+		if (args.paragraphs) {
+			if (dedup_paragraphs(r, &paragraphs, args.drop, &stats, &norm, &text_out, &json)) {
+				buf_clear(&line);
+				record_serialize(r, &line);
+				cli_write(out, line.data, line.len);
+				written++;
+			}
+			progress_update(&progress, records, in.bytes, jsonl_raw_offset(&in), 0);
+			continue;
+		}
 		const char *id, *text;
 		size_t id_len, text_len;
 		record_get_string(r, "id", &id, &id_len);
@@ -240,6 +319,8 @@ next:
 	buf_free(&line);
 	buf_free(&json);
 	buf_free(&member_ids);
+	buf_free(&text_out);
+	idset_free(&paragraphs);
 	diag_close_stdout();
 	return had_error ? STATUS_FAILURE : STATUS_OK;
 }

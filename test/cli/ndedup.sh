@@ -59,6 +59,27 @@ test_drop_exact_key_and_clusters() {
 	assertEquals "and nothing else" 1 "$(jq -c 'select(.dup)' "$WORK/out" | wc -l)"
 }
 
+test_paragraph_level_removes_paragraphs_seen_before() {
+	local bg='Relations between the two countries have been tense since 1991, when the war began over the region.'
+	jq -cn --arg bg "$bg" '
+		{id: "p1", text: ("The first story starts with its own news, told in a sentence of its own.\n\n" + $bg)},
+		{id: "p2", text: ("A second story with other news, told in a long sentence here.\n\n" + ($bg | ascii_upcase) + "\n\nShort line")},
+		{id: "p3", text: ($bg + "\n\nShort line")}
+	' >"$WORK/p.jsonl"
+	"$P" --level paragraph --stats="$WORK/s" "$WORK/p.jsonl" >"$WORK/out"
+	assertEquals "the first keeps the background paragraph" 2 "$(jq -r 'select(.id == "p1") | .text' "$WORK/out" | grep -c .)"
+	assertEquals "the second loses it, and keeps the rest" \
+		"$(printf 'A second story with other news, told in a long sentence here.\n\nShort line')" "$(jq -r 'select(.id == "p2") | .text' "$WORK/out")"
+	assertEquals "marked with the number removed" '{"paragraphs":1}' "$(jq -c 'select(.id == "p2") | .dup' "$WORK/out")"
+	assertEquals "short lines are never repeats" "Short line" "$(jq -r 'select(.id == "p3") | .text' "$WORK/out")"
+	assertEquals "counted" 2 "$(jq .paragraphs_removed "$WORK/s")"
+	jq -cn '{id: "q1", text: "One paragraph of eight words or more in it."}, {id: "q2", text: "One paragraph of eight words or more in it!"}' |
+		"$P" --level paragraph --drop >"$WORK/out"
+	assertEquals "--drop drops a record of repeats only" q1 "$(jq -r .id "$WORK/out")"
+	"$P" --level sentence "$WORK/p.jsonl" >/dev/null 2>&1
+	assertEquals "an unknown level is a usage error" 2 $?
+}
+
 test_the_seeds_are_five_different_stories() {
 	"$NEWSUTILS_BIN/nsplit" "$DATA/seeds" | "$NEWSUTILS_BIN/nclean" | "$P" --stats="$WORK/s" >"$WORK/out"
 	assertEquals "five records" 5 "$(wc -l <"$WORK/out")"
