@@ -72,6 +72,11 @@ static void on_option(void *ctx, int id, const char *arg)
 	}
 }
 
+/* Texts of fewer words than this are compared exactly only: a short
+ * notice ("Qtly div five cts vs five cts prior Pay July 15") shares most
+ * of its few shingles with every other notice of its kind. */
+#define NEAR_MIN_WORDS 30
+
 /* Paragraphs of fewer words than this are never called repeats: a
  * sign-off or a dateline recurs without being republished text. */
 #define PARAGRAPH_MIN_WORDS 8
@@ -230,7 +235,7 @@ int main(int argc, char **argv)
 			of = dedup_index_exact(index, key);
 			if (of != UINT32_MAX) {
 				stats_add(&stats, NULL, "exact_duplicates", 1);
-			} else if (near) {
+			} else if (near && words >= NEAR_MIN_WORDS) {
 				dedup_signature(&hasher, norm.data, norm.len, sig);
 				has_sig = true;
 				of = dedup_index_near(index, sig, &sim);
