@@ -152,6 +152,14 @@ static bool scan_string(struct scanner *sc, bool *has_escape)
 				ascii_run++;
 				continue;
 			}
+			/* Two-byte sequences (U+0080-U+07FF: accented Latin, Greek,
+			 * Cyrillic, Arabic) are checked here, the rest by utf8_decode. */
+			if (c >= 0xC2 && c < 0xE0 && sc->n - sc->i >= 2 &&
+			    (sc->s[sc->i + 1] & 0xC0) == 0x80) {
+				sc->i += 2;
+				ascii_run = 0;
+				continue;
+			}
 			uint32_t cp;
 			size_t k = utf8_decode((const char *)sc->s + sc->i, sc->n - sc->i, &cp);
 			if (!k)
@@ -346,6 +354,24 @@ bool json_scan_object(const char *s, size_t n, struct json_member **members,
 	return ok;
 }
 
+/* The offset of the next backslash at or after i, or n: inline, as text
+ * has one every line or so ("\n"). */
+static size_t next_backslash(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i backslash = _mm_set1_epi8('\\');
+	for (; i + 16 <= n; i += 16) {
+		int mask = _mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), backslash));
+		if (mask)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	while (i < n && s[i] != '\\')
+		i++;
+	return i;
+}
+
 static unsigned hex4(const char *s)
 {
 	unsigned v = 0;
@@ -363,9 +389,28 @@ void json_unescape(const char *s, size_t n, struct buf *out)
 	char *w = out->data + out->len;
 	size_t i = 0;
 	while (i < n) {
-		const char *bs = memchr(s + i, '\\', n - i);
-		size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
-		memcpy(w, s + i, run);
+		size_t run;
+#ifdef __SSE2__
+		if (i + 16 <= n) {
+			/* 16 bytes copied at once, then as many kept as come before
+			 * a backslash: no call for the few bytes between escapes.
+			 * (w is never ahead of i: there is room for them.) */
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			_mm_storeu_si128((__m128i *)(void *)w, v);
+			unsigned mask = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+			if (!mask) {
+				w += 16;
+				i += 16;
+				continue;
+			}
+			run = (size_t)__builtin_ctz(mask);
+		} else
+#endif
+		{
+			run = next_backslash((const unsigned char *)s, i, n) - i;
+			memcpy(w, s + i, run);
+		}
 		w += run;
 		i += run;
 		if (i >= n)
@@ -432,17 +477,46 @@ static void append_escaped(struct buf *out, const char *str, size_t n)
 	char *w = out->data + out->len;
 	size_t i = 0;
 	while (i < n) {
-		size_t j = next_escape(s, i, n);
-		/* Room for the run and one escape (at most 6 bytes). */
-		size_t room = out->cap - 1 - (size_t)(w - out->data);
-		if (room < j - i + 6) {
-			out->len = (size_t)(w - out->data);
-			buf_reserve(out, (j - i) + 6 + (n - j) / 8);
-			w = out->data + out->len;
+#ifdef __SSE2__
+		if (i + 16 <= n) {
+			/* 16 bytes copied at once (room for them and an escape),
+			 * then as many kept as come before what needs escaping. */
+			size_t room = out->cap - 1 - (size_t)(w - out->data);
+			if (room < 16 + 6) {
+				out->len = (size_t)(w - out->data);
+				buf_reserve(out, 16 + 6 + (n - i) + (n - i) / 8);
+				w = out->data + out->len;
+			}
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			_mm_storeu_si128((__m128i *)(void *)w, v);
+			__m128i m = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+				_mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F)));
+			unsigned mask = (unsigned)_mm_movemask_epi8(m);
+			if (!mask) {
+				w += 16;
+				i += 16;
+				continue;
+			}
+			size_t run = (size_t)__builtin_ctz(mask);
+			w += run;
+			i += run;
+		} else
+#endif
+		{
+			size_t j = next_escape(s, i, n);
+			/* Room for the run and one escape (at most 6 bytes). */
+			size_t room = out->cap - 1 - (size_t)(w - out->data);
+			if (room < j - i + 6) {
+				out->len = (size_t)(w - out->data);
+				buf_reserve(out, (j - i) + 6 + (n - j) / 8);
+				w = out->data + out->len;
+			}
+			memcpy(w, s + i, j - i);
+			w += j - i;
+			i = j;
 		}
-		memcpy(w, s + i, j - i);
-		w += j - i;
-		i = j;
 		if (i >= n)
 			break;
 		unsigned char c = s[i++];

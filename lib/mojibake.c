@@ -53,6 +53,29 @@ static size_t find_pair(const char *str, size_t n)
 	size_t i = 0;
 #ifdef __SSE2__
 	const __m128i base = _mm_set1_epi8((char)0xC3), two = _mm_set1_epi8(2);
+	/* A pair's third byte starts a continuation character: C2, C5, C6, CB
+	 * or E2. Correct text in Latin script has C3-C5 at every other letter
+	 * (Turkish "ç", "ş", "ı"), seldom followed by one of those. */
+	const __m128i c2 = _mm_set1_epi8((char)0xC2), c5 = _mm_set1_epi8((char)0xC5),
+		      c6 = _mm_set1_epi8((char)0xC6), cb = _mm_set1_epi8((char)0xCB),
+		      e2 = _mm_set1_epi8((char)0xE2);
+	for (; i + 18 <= n; i += 16) {
+		__m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(s + i)), base);
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, two), v));
+		if (!mask)
+			continue;
+		__m128i t = _mm_loadu_si128((const __m128i *)(s + i + 2));
+		__m128i third = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(t, c2), _mm_cmpeq_epi8(t, c5)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(t, c6), _mm_cmpeq_epi8(t, cb)),
+				     _mm_cmpeq_epi8(t, e2)));
+		mask &= (unsigned)_mm_movemask_epi8(third);
+		for (; mask; mask &= mask - 1) {
+			size_t j = i + (size_t)__builtin_ctz(mask);
+			if (pair_at(s, j, n))
+				return j;
+		}
+	}
 	for (; i + 16 <= n; i += 16) {
 		/* Bytes C3-C5 become 0-2 after subtracting C3, every other byte
 		 * something larger (unsigned). */

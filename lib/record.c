@@ -4,13 +4,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Forgets the edits; their keys stay allocated for the next record, which
+ * mostly sets the same members again. */
 static void reset_edits(struct record *r)
 {
 	for (size_t i = 0; i < r->edit_count; i++) {
-		free(r->edits[i].key);
 		buf_clear(&r->edits[i].value);
+		r->edits[i].text = NULL;
 	}
 	r->edit_count = 0;
+}
+
+/* Makes room for the decoded values of r's members, none decoded yet. */
+static void reset_decoded(struct record *r)
+{
+	if (r->decoded_cap < r->count) {
+		r->decoded = xrealloc(r->decoded, r->count * sizeof *r->decoded);
+		memset(r->decoded + r->decoded_cap, 0,
+		       (r->count - r->decoded_cap) * sizeof *r->decoded);
+		r->decoded_cap = r->count;
+	}
+	for (size_t i = 0; i < r->count; i++)
+		r->decoded[i].len = SIZE_MAX; /* not decoded yet */
 }
 
 bool record_parse(struct record *r, const char *line, size_t len, struct json_error *err)
@@ -22,15 +37,24 @@ bool record_parse(struct record *r, const char *line, size_t len, struct json_er
 		r->count = 0;
 		return false;
 	}
-	if (r->decoded_cap < r->count) {
-		r->decoded = xrealloc(r->decoded, r->count * sizeof *r->decoded);
-		memset(r->decoded + r->decoded_cap, 0,
-		       (r->count - r->decoded_cap) * sizeof *r->decoded);
-		r->decoded_cap = r->count;
-	}
-	for (size_t i = 0; i < r->count; i++)
-		r->decoded[i].len = SIZE_MAX; /* not decoded yet */
+	reset_decoded(r);
 	return true;
+}
+
+void record_parse_trusted(struct record *r, const char *line, size_t len,
+			  const struct json_member *members, size_t count)
+{
+	reset_edits(r);
+	r->line = line;
+	r->len = len;
+	if (r->cap < count) {
+		r->cap = count;
+		r->members = xrealloc(r->members, count * sizeof *r->members);
+	}
+	if (count)
+		memcpy(r->members, members, count * sizeof *members);
+	r->count = count;
+	reset_decoded(r);
 }
 
 static bool key_equals(const struct record *r, const struct json_member *m, const char *key,
@@ -97,9 +121,13 @@ static struct record_edit *edit_for(struct record *r, const char *key)
 		r->edit_cap = cap;
 	}
 	struct record_edit *e = &r->edits[r->edit_count++];
-	e->key = xstrndup(key, key_len);
-	e->key_len = key_len;
+	if (!e->key || e->key_len != key_len || memcmp(e->key, key, key_len) != 0) {
+		free(e->key);
+		e->key = xstrndup(key, key_len);
+		e->key_len = key_len;
+	}
 	e->is_removed = false;
+	e->text = NULL;
 	buf_clear(&e->value);
 	long m = record_find(r, key);
 	e->member = m < 0 ? SIZE_MAX : (size_t)m;
@@ -110,14 +138,34 @@ void record_set_string(struct record *r, const char *key, const char *s, size_t 
 {
 	struct record_edit *e = edit_for(r, key);
 	e->is_removed = false;
+	e->text = NULL;
 	buf_clear(&e->value);
 	json_append_string(&e->value, s, n);
+}
+
+void record_set_utf8_ref(struct record *r, const char *key, const char *s, size_t n)
+{
+	struct record_edit *e = edit_for(r, key);
+	e->is_removed = false;
+	buf_clear(&e->value);
+	e->text = s ? s : "";
+	e->text_len = n;
+}
+
+void record_set_utf8(struct record *r, const char *key, const char *s, size_t n)
+{
+	struct record_edit *e = edit_for(r, key);
+	e->is_removed = false;
+	e->text = NULL;
+	buf_clear(&e->value);
+	json_append_utf8(&e->value, s, n);
 }
 
 void record_set_raw(struct record *r, const char *key, const char *json, size_t n)
 {
 	struct record_edit *e = edit_for(r, key);
 	e->is_removed = false;
+	e->text = NULL;
 	buf_clear(&e->value);
 	buf_add(&e->value, json, n);
 }
@@ -126,6 +174,7 @@ void record_remove(struct record *r, const char *key)
 {
 	struct record_edit *e = edit_for(r, key);
 	e->is_removed = true;
+	e->text = NULL;
 	buf_clear(&e->value);
 }
 
@@ -156,21 +205,44 @@ static bool is_shadowed(const struct record *r, size_t i)
 	return false;
 }
 
+/* The value of an edit, as JSON, appended to out. */
+static void add_value(struct buf *out, const struct record_edit *e)
+{
+	if (e->text)
+		json_append_utf8(out, e->text, e->text_len);
+	else
+		buf_add(out, e->value.data, e->value.len);
+}
+
 static void add_member(struct buf *out, bool *first, const char *key, size_t key_len,
 		       bool key_is_raw, const char *val, size_t val_len)
 {
-	if (!*first)
-		buf_addc(out, ',');
-	*first = false;
-	if (key_is_raw) {
-		buf_addc(out, '"');
-		buf_add(out, key, key_len);
-		buf_addc(out, '"');
-	} else {
+	if (!key_is_raw) {
+		if (!*first)
+			buf_addc(out, ',');
+		*first = false;
 		json_append_string(out, key, key_len);
+		buf_addc(out, ':');
+		if (val_len)
+			buf_add(out, val, val_len);
+		return;
 	}
-	buf_addc(out, ':');
-	buf_add(out, val, val_len);
+	/* ,"key":value in one go */
+	buf_reserve(out, key_len + val_len + 4);
+	char *w = out->data + out->len;
+	if (!*first)
+		*w++ = ',';
+	*first = false;
+	*w++ = '"';
+	memcpy(w, key, key_len);
+	w += key_len;
+	*w++ = '"';
+	*w++ = ':';
+	if (val_len)
+		memcpy(w, val, val_len);
+	w += val_len;
+	out->len = (size_t)(w - out->data);
+	out->data[out->len] = '\0';
 }
 
 void record_serialize(const struct record *r, struct buf *out)
@@ -189,18 +261,20 @@ void record_serialize(const struct record *r, struct buf *out)
 		const char *key = r->line + m->key_off;
 		if (!e && is_shadowed(r, i))
 			continue;
-		if (!e)
+		if (!e) {
 			add_member(out, &first, key, m->key_len, true, r->line + m->val_off,
 				   m->val_len);
-		else if (!e->is_removed)
-			add_member(out, &first, key, m->key_len, true, e->value.data,
-				   e->value.len);
+		} else if (!e->is_removed) {
+			add_member(out, &first, key, m->key_len, true, NULL, 0);
+			add_value(out, e);
+		}
 	}
 	for (size_t i = 0; i < r->edit_count; i++) {
 		const struct record_edit *e = &r->edits[i];
-		if (e->member == SIZE_MAX && !e->is_removed)
-			add_member(out, &first, e->key, e->key_len, false, e->value.data,
-				   e->value.len);
+		if (e->member == SIZE_MAX && !e->is_removed) {
+			add_member(out, &first, e->key, e->key_len, false, NULL, 0);
+			add_value(out, e);
+		}
 	}
 	buf_add(out, "}\n", 2);
 }
@@ -208,8 +282,10 @@ void record_serialize(const struct record *r, struct buf *out)
 void record_free(struct record *r)
 {
 	reset_edits(r);
-	for (size_t i = 0; i < r->edit_cap; i++)
+	for (size_t i = 0; i < r->edit_cap; i++) {
+		free(r->edits[i].key);
 		buf_free(&r->edits[i].value);
+	}
 	free(r->edits);
 	for (size_t i = 0; i < r->decoded_cap; i++)
 		buf_free(&r->decoded[i]);

@@ -15,6 +15,8 @@ struct record_edit {
 	char *key;
 	size_t key_len;
 	struct buf value; /* raw JSON text of the new value */
+	const char *text; /* or, when not NULL, UTF-8 text to write as a string */
+	size_t text_len;
 	bool is_removed;
 	size_t member;    /* index of the member it replaces, or SIZE_MAX if new */
 };
@@ -34,6 +36,11 @@ struct record {
  * valid while the record is used. Returns false with err filled if the line
  * is not a JSON object. */
 bool record_parse(struct record *r, const char *line, size_t len, struct json_error *err);
+/* Makes r a record of line[0..len), which an earlier record_parse found to
+ * have the count members given (copied, as offsets into a copy of that
+ * line): what record_parse would give, without scanning the line again. */
+void record_parse_trusted(struct record *r, const char *line, size_t len,
+			  const struct json_member *members, size_t count);
 /* Returns the index of the member named key (the last, if repeated), or -1. */
 long record_find(struct record *r, const char *key);
 /* Looks up key as a string: true and *s, *n set (NUL-safe, valid until the
@@ -43,6 +50,11 @@ bool record_get_string(struct record *r, const char *key, const char **s, size_t
 int record_type(struct record *r, const char *key);
 /* Sets key to the string s[0..n), replacing it in place or adding it at the end. */
 void record_set_string(struct record *r, const char *key, const char *s, size_t n);
+/* record_set_string for s known to be valid UTF-8 (one pass, not two). */
+void record_set_utf8(struct record *r, const char *key, const char *s, size_t n);
+/* record_set_utf8 without a copy: s is read when the record is
+ * serialised, and must stay as it is until then. */
+void record_set_utf8_ref(struct record *r, const char *key, const char *s, size_t n);
 /* Sets key to a raw JSON value (which must be valid JSON). */
 void record_set_raw(struct record *r, const char *key, const char *json, size_t n);
 /* Removes key from the output, if present. */

@@ -20,8 +20,11 @@ static int same(const char *a, const char *b)
 
 static struct stats_counter *find(const struct stats *s, const char *group, const char *key)
 {
+	/* the first byte before the whole key: a run adds to its counters
+	 * for every record */
 	for (size_t i = 0; i < s->count; i++)
-		if (same(s->counters[i].group, group) && strcmp(s->counters[i].key, key) == 0)
+		if (s->counters[i].key[0] == key[0] && same(s->counters[i].group, group) &&
+		    strcmp(s->counters[i].key, key) == 0)
 			return &s->counters[i];
 	return NULL;
 }

@@ -1,5 +1,6 @@
 #include "utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -147,8 +148,16 @@ size_t utf8_append_sanitized(struct buf *out, const char *s, size_t n)
 size_t utf8_count(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++)
-		count += (s[i] & 0xC0) != 0x80;
-	return count;
+	/* Every byte but the continuation bytes (10xxxxxx) starts a code
+	 * point: count those eight at a time, from bit 7 set and bit 6 clear. */
+	size_t continuation = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t bits = (w & ~(w << 1) & 0x8080808080808080u) >> 7; /* 0 or 1 a byte */
+		continuation += (size_t)((bits * 0x0101010101010101u) >> 56);
+	}
+	for (; i < n; i++)
+		continuation += (s[i] & 0xC0) == 0x80;
+	return n - continuation;
 }

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +100,18 @@ static void on_option(void *ctx, int id, const char *arg)
 /* The window gives records out early when they hold more than this. */
 #define WINDOW_BYTES ((size_t)64 << 20)
 
-/* A record waiting in the template memory's window. */
+/* A record waiting in the template memory's window, in one block of
+ * memory of its own, freed when it leaves: the window holds what its
+ * records hold, never the most that a slot ever held. */
 struct pending {
-	struct buf line; /* the record as it came in */
-	struct buf text; /* its normalised text */
+	char *block;     /* members, keys, line, text */
+	const struct json_member *members; /* where its members are in line */
+	size_t member_count;
+	const uint64_t *keys; /* its lines' template keys, or NULL */
+	size_t key_count;
+	const char *line; /* the record as it came in */
+	size_t line_len;
+	struct cleaner_input in; /* its normalised text */
 	uint64_t site;
 	bool has_site;
 };
@@ -112,35 +121,92 @@ struct window {
 	size_t head, count, cap;
 	size_t bytes;
 	struct template_memory memory;
+	struct record record; /* the record leaving the window */
+	struct buf text;      /* the normalised text of the record coming in */
+	uint64_t *keys;       /* and its lines' template keys */
+	size_t key_cap;
 };
 
-/* Cleans a record and writes it. */
-static void emit(struct cleaner *c, struct record *r, const struct buf *normalized,
+/* How much of the next record's text is loaded ahead. */
+#define PREFETCH_BYTES ((size_t)16 << 10)
+
+/* Output is gathered in pieces of this size, which the writer takes as
+ * they are, without copying them into its buffer. */
+#define OUTPUT_PIECE ((size_t)1 << 20)
+
+/* Cleans a record and adds it to the output gathered in line. */
+static void emit(struct cleaner *c, struct record *r, const struct cleaner_input *in,
 		 struct writer *out, struct buf *line)
 {
-	if (!cleaner_record(c, r, normalized))
+	if (!cleaner_record(c, r, in))
 		die_write(writer_name(c->explain), writer_errno(c->explain));
-	buf_clear(line);
 	record_serialize(r, line);
-	cli_write(out, line->data, line->len);
+	if (line->len >= OUTPUT_PIECE) {
+		cli_write(out, line->data, line->len);
+		buf_clear(line);
+	}
 }
 
 /* Cleans and writes the oldest record of the window. */
 static void pop(struct window *w, struct cleaner *c, struct writer *out, struct buf *line)
 {
 	struct pending *p = &w->slots[w->head];
-	struct record r = {0};
-	struct json_error err;
-	if (!record_parse(&r, p->line.data, p->line.len, &err))
-		die("a record changed in memory"); /* it parsed when it came in */
+	/* It parsed when it came in: where its members are is known. */
+	record_parse_trusted(&w->record, p->line, p->line_len, p->members, p->member_count);
 	c->site = p->site;
 	c->has_site = p->has_site;
-	emit(c, &r, &p->text, out, line);
+	emit(c, &w->record, &p->in, out, line);
 	c->has_site = false;
-	record_free(&r);
-	w->bytes -= p->line.len + p->text.len;
+	w->bytes -= p->line_len + p->in.normalized_len;
+	free(p->block);
+	p->block = NULL;
 	w->head = (w->head + 1) % w->cap;
 	w->count--;
+	/* The next record to leave was written a window ago, and left the
+	 * caches since: its text starts on its way back now. */
+	if (w->count) {
+		const struct pending *next = &w->slots[w->head];
+		size_t n = next->in.normalized_len < PREFETCH_BYTES ? next->in.normalized_len
+								     : PREFETCH_BYTES;
+		for (size_t i = 0; i < n; i += 64)
+			__builtin_prefetch(next->in.normalized + i);
+		__builtin_prefetch(next->members);
+		__builtin_prefetch(next->keys);
+	}
+}
+
+/* Puts record r, of normalised text w->text (and, with a site, template
+ * keys w->keys), into slot p. The keys are kept when they take a quarter
+ * of the text's bytes at most (lines of 32 bytes on average): they spare
+ * hashing every line again, and a text of many short lines would make the
+ * window hold far more than its records. */
+static void push(struct window *w, struct pending *p, const struct record *r, size_t key_count)
+{
+	size_t keys_size = key_count * sizeof *w->keys;
+	if (keys_size * 4 > w->text.len)
+		key_count = keys_size = 0;
+	size_t members_size = r->count * sizeof *r->members;
+	p->block = xmalloc(members_size + keys_size + r->len + w->text.len);
+	char *at = p->block;
+	memcpy(at, r->members, members_size);
+	p->members = (const struct json_member *)(void *)at;
+	p->member_count = r->count;
+	at += members_size;
+	if (keys_size)
+		memcpy(at, w->keys, keys_size);
+	p->keys = key_count ? (const uint64_t *)(void *)at : NULL;
+	p->key_count = key_count;
+	at += keys_size;
+	memcpy(at, r->line, r->len);
+	p->line = at;
+	p->line_len = r->len;
+	at += r->len;
+	if (w->text.len)
+		memcpy(at, w->text.data, w->text.len);
+	p->in.normalized = at;
+	p->in.normalized_len = w->text.len;
+	p->in.keys = p->keys;
+	p->in.key_count = key_count;
 }
 
 /* The record's site into out: the field named, or the host of its url
@@ -197,6 +263,14 @@ int main(int argc, char **argv)
 	};
 	struct cli cli;
 	cli_parse(&cli, &spec, &args, argc, argv);
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+	/* The window takes a block for each record and frees it 1000 records
+	 * later. Large records' blocks would each be mapped and unmapped,
+	 * their pages faulted in and zeroed again every time: from the heap,
+	 * and kept there, they are used again. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 
 	struct stats stats;
 	stats_init(&stats, "nclean");
@@ -235,27 +309,52 @@ int main(int argc, char **argv)
 			emit(&cleaner, r, NULL, out, &line);
 		} else {
 			/* Count the record's lines now; clean it when it leaves the
-			 * window, with what the records after it said. */
+			 * window, with what the records after it said. Its text is
+			 * normalised first, and the entries of its keys start
+			 * loading while the oldest records are cleaned, before the
+			 * memory counts it (as it must). */
+			buf_clear(&w.text);
+			bool repaired;
+			size_t raw_len = cleaner_normalize_text(&cleaner, r, &w.text, &repaired);
+			const char *text = w.text.data ? w.text.data : "";
+			size_t key_count = 0;
+			uint64_t site_key = 0;
+			bool has_site = record_site(r, args.site_field, &site);
+			if (has_site) {
+				site_key = template_site(site.data ? site.data : "", site.len);
+				/* The normalisation gave the text's lines. */
+				key_count = cleaner.norm.span_count;
+				if (w.key_cap < key_count) {
+					w.key_cap = key_count;
+					w.keys = xrealloc(w.keys, 2 * key_count * sizeof *w.keys);
+				}
+				/* w->keys: the keys of the lines in the site (for
+				 * the window); after them the lines' own */
+				template_span_keys(text, cleaner.norm.spans, key_count, site_key,
+						   w.keys + w.key_cap, w.keys);
+				template_prepare(&w.memory, site_key, text, w.text.len,
+						 w.keys + w.key_cap, w.keys, key_count);
+			}
 			while (w.count == w.cap || w.bytes > WINDOW_BYTES)
 				pop(&w, &cleaner, out, &line);
+			if (repaired)
+				stats_add(&stats, NULL, "mojibake_repaired", 1);
+			if (has_site)
+				template_commit(&w.memory);
 			struct pending *p = &w.slots[(w.head + w.count++) % w.cap];
-			buf_clear(&p->line);
-			buf_add(&p->line, r->line, r->len);
-			buf_clear(&p->text);
-			cleaner_normalize(&cleaner, r, &p->text);
-			p->has_site = record_site(r, args.site_field, &site);
-			if (p->has_site) {
-				p->site = template_site(site.data ? site.data : "", site.len);
-				template_add(&w.memory, p->site, p->text.data ? p->text.data : "",
-					     p->text.len);
-			}
-			w.bytes += p->line.len + p->text.len;
+			p->has_site = has_site;
+			p->site = site_key;
+			push(&w, p, r, key_count);
+			p->in.raw_len = raw_len;
+			w.bytes += p->line_len + p->in.normalized_len;
 		}
 		records++;
 		progress_update(&progress, records, in.bytes, jsonl_raw_offset(&in), 0);
 	}
 	while (w.count)
 		pop(&w, &cleaner, out, &line);
+	if (line.len)
+		cli_write(out, line.data, line.len);
 	progress_end(&progress);
 	stats_add(&stats, NULL, "records_out", records);
 	cleaner_finish(&cleaner);
@@ -264,11 +363,10 @@ int main(int argc, char **argv)
 	buf_free(&line);
 	buf_free(&site);
 	if (args.window) {
-		for (size_t i = 0; i < w.cap; i++) {
-			buf_free(&w.slots[i].line);
-			buf_free(&w.slots[i].text);
-		}
 		free(w.slots);
+		record_free(&w.record);
+		buf_free(&w.text);
+		free(w.keys);
 		template_free(&w.memory);
 	}
 	patterns_free(&args.patterns);

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "chars.h"
 #include "rules.h"
+#include "scan.h"
 #include "utf8.h"
 
 /* How far (in lines) and how strong (a share of the best run's score) a
@@ -49,8 +51,28 @@ static bool is_closing(uint32_t cp)
 	       cp == 0xFF1F || cp == 0x300D || cp == 0x300F;
 }
 
-static void measure(const char *s, size_t n, struct features *f)
+/* What an ASCII byte is, for measure: bits of the C locale's classes. */
+enum { A_WORD = 1, A_UPPER = 2, A_LOWER = 4, A_DIGIT = 8 };
+
+static const unsigned char *ascii_classes(void)
 {
+	static unsigned char table[128];
+	static bool ready;
+	if (!ready) {
+		for (int c = 0; c < 128; c++)
+			table[c] = (unsigned char)((isalnum(c) || c == '_' ? A_WORD : 0) |
+						   (isupper(c) ? A_UPPER : 0) |
+						   (islower(c) ? A_LOWER : 0) | (isdigit(c) ? A_DIGIT : 0));
+		ready = true;
+	}
+	return table;
+}
+
+/* Measures the line into f; stops, with f->words past max_words and the
+ * rest of f unfinished, once it has more words than that. */
+static void measure(const char *s, size_t n, struct features *f, size_t max_words)
+{
+	const unsigned char *classes = ascii_classes();
 	memset(f, 0, sizeof *f);
 	bool in_word = false, word_digits = true;
 	uint32_t last = 0;
@@ -60,19 +82,22 @@ static void measure(const char *s, size_t n, struct features *f)
 		size_t k = 1;
 		bool word_char;
 		int letter_case = 0; /* 1 upper or title, -1 lower, 0 uncased */
+		bool digit = false;
 		if (cp < 0x80) {
-			word_char = isalnum((int)cp) || cp == '_';
-			if (isupper((int)cp))
+			unsigned char cls = classes[cp];
+			word_char = cls & A_WORD;
+			if (cls & A_UPPER)
 				letter_case = 1;
-			else if (islower((int)cp))
+			else if (cls & A_LOWER)
 				letter_case = -1;
+			digit = cls & A_DIGIT;
 		} else {
-			k = utf8_decode(s + i, n - i, &cp);
+			k = chars_decode(s + i, n - i, &cp);
 			if (!k) {
 				k = 1;
 				cp = 0xFFFD;
 			}
-			utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+			utf8proc_category_t cat = chars_category(cp);
 			word_char = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) ||
 				    cat == UTF8PROC_CATEGORY_PC;
 			if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
@@ -82,7 +107,8 @@ static void measure(const char *s, size_t n, struct features *f)
 			f->cjk += is_cjk(cp);
 		}
 		if (word_char && !in_word) {
-			f->words++;
+			if (++f->words > max_words)
+				return;
 			word_digits = true;
 			if (letter_case) {
 				f->cased++;
@@ -90,7 +116,7 @@ static void measure(const char *s, size_t n, struct features *f)
 			}
 		}
 		if (word_char)
-			word_digits = word_digits && cp < 0x80 && isdigit((int)cp);
+			word_digits = word_digits && digit;
 		if (!word_char && in_word)
 			f->digits += word_digits;
 		in_word = word_char;
@@ -104,26 +130,38 @@ static void measure(const char *s, size_t n, struct features *f)
 	f->ends_closed = is_closing(last);
 }
 
-/* A short line of a menu or a link list, by its shape. */
-static bool is_chrome(const char *s, size_t n)
+/* The bytes a line of chrome neither starts nor ends with (strchr finds
+ * the NUL too). */
+static bool is_bad_start(char c)
 {
-	if (!n || n > 80 || strchr(">|:", s[0]) || strchr(".!?;,:\")", s[n - 1]))
-		return false;
-	size_t spaces = 0;
-	for (size_t i = 0; i < n && spaces < 4; i++)
-		spaces += s[i] == ' ';
-	if (spaces >= 4) /* five words or more */
-		return false;
-	struct features f;
-	measure(s, n, &f);
-	if (f.words == 0 || f.words > 4 || f.digits * 2 >= f.words)
-		return false;
-	return !strchr(".!?;,:\")", s[n - 1]) && !f.ends_closed;
+	return c == '>' || c == '|' || c == ':' || c == '\0';
 }
 
-/* Whether a line is one of the words of a site's interface, in any of the
- * languages the cookie rule knows. */
-static bool is_interface(const char *s, size_t n, struct buf *scratch)
+static bool is_bad_end(char c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ';' || c == ',' || c == ':' || c == '"' ||
+	       c == ')' || c == '\0';
+}
+
+bool page_may_be_chrome(const char *s, size_t n)
+{
+	/* Four spaces make five words or more. */
+	return n && n <= 80 && !is_bad_start(s[0]) && !is_bad_end(s[n - 1]) &&
+	       scan_count_spaces(s, n, 4) < 4;
+}
+
+bool page_is_chrome(const char *s, size_t n)
+{
+	if (!page_may_be_chrome(s, n))
+		return false;
+	struct features f;
+	measure(s, n, &f, 4);
+	if (f.words == 0 || f.words > 4 || f.digits * 2 >= f.words)
+		return false;
+	return !f.ends_closed;
+}
+
+bool page_is_interface(const char *s, size_t n, struct buf *scratch)
 {
 	static const char *const words[] = {
 		"home", "menu", "search", "login", "log in", "logout", "log out", "sign in",
@@ -139,12 +177,56 @@ static bool is_interface(const char *s, size_t n, struct buf *scratch)
 		"\xD0\xBF\xD0\xBE\xD0\xB8\xD1\x81\xD0\xBA",
 		"\xD0\xB3\xD0\xBB\xD0\xB0\xD0\xB2\xD0\xBD\xD0\xB0\xD1\x8F",
 		"\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x82\xD0\xB0\xD0\xBA\xD1\x82\xD1\x8B", NULL};
-	if (n > 40)
+	enum { WORDS = sizeof words / sizeof *words - 1, LONGEST = 40 };
+	static size_t lens[WORDS];
+	/* the ASCII words by length, in order: ascii[by_len[k]..by_len[k + 1]) */
+	static unsigned char by_len[LONGEST + 2], ascii[WORDS];
+	static bool ready;
+	if (!ready) {
+		size_t k = 0;
+		for (size_t w = 0; w < WORDS; w++)
+			lens[w] = strlen(words[w]);
+		for (size_t len = 0; len <= LONGEST; len++) {
+			by_len[len] = (unsigned char)k;
+			for (size_t w = 0; w < WORDS; w++) {
+				bool is_ascii = lens[w] == len;
+				for (size_t b = 0; b < lens[w] && is_ascii; b++)
+					is_ascii = (unsigned char)words[w][b] < 0x80;
+				if (is_ascii)
+					ascii[k++] = (unsigned char)w;
+			}
+		}
+		by_len[LONGEST + 1] = (unsigned char)k;
+		ready = true;
+	}
+	if (!n || n > LONGEST)
+		return false; /* no word is empty */
+	/* An ASCII line folds to its bytes lowercased, as long as it is: only
+	 * an ASCII word of its length can be it. */
+	if (scan_skip_ascii(s, 0, n) == n) {
+		char first = (char)tolower((unsigned char)s[0]);
+		for (size_t k = by_len[n]; k < by_len[n + 1]; k++) {
+			const char *w = words[ascii[k]];
+			if (w[0] != first)
+				continue;
+			size_t b = 1;
+			while (b < n && w[b] == (char)tolower((unsigned char)s[b]))
+				b++;
+			if (b == n)
+				return true;
+		}
 		return false;
-	buf_clear(scratch);
-	rule_fold(s, n, scratch);
-	for (const char *const *w = words; *w; w++)
-		if (scratch->len == strlen(*w) && memcmp(scratch->data, *w, scratch->len) == 0)
+	}
+	const char *f = NULL;
+	size_t len = 0;
+	{
+		buf_clear(scratch);
+		rule_fold(s, n, scratch);
+		f = scratch->data;
+		len = scratch->len;
+	}
+	for (size_t w = 0; w < WORDS; w++)
+		if (len == lens[w] && memcmp(f, words[w], lens[w]) == 0)
 			return true;
 	return false;
 }
@@ -157,11 +239,16 @@ bool page_is_full_page(const struct page_line *lines, size_t count, struct buf *
 	if (short_lines < 10) /* most articles: no need to look closer */
 		return false;
 	for (size_t i = 0; i < count; i++) {
-		if (!is_chrome(lines[i].s, lines[i].n))
+		if (!page_is_chrome(lines[i].s, lines[i].n))
 			continue;
 		chrome++;
-		interface += is_interface(lines[i].s, lines[i].n, scratch);
+		interface += page_is_interface(lines[i].s, lines[i].n, scratch);
 	}
+	return page_counts_full_page(count, chrome, interface);
+}
+
+bool page_counts_full_page(size_t count, size_t chrome, size_t interface)
+{
 	return chrome >= 10 && ((chrome * 10 >= count * 3 && interface >= 2) ||
 				(chrome * 10 >= count * 4 && interface >= 1) || interface >= 4);
 }
@@ -173,7 +260,7 @@ bool page_is_full_page(const struct page_line *lines, size_t count, struct buf *
 static double line_score(const char *s, size_t n)
 {
 	struct features f;
-	measure(s, n, &f);
+	measure(s, n, &f, SIZE_MAX);
 	double units = (double)f.words + (double)f.cjk / 2;
 	/* Case says nothing of Chinese, Japanese or Korean text, and the few
 	 * Latin names in it are capitalised. German capitalises its nouns:
@@ -222,7 +309,7 @@ static bool is_comment_marker(const char *s, size_t n, struct buf *scratch)
 	for (const char *const *c = counted; *c && start > 0; c++)
 		if (len - start > strlen(*c) && memcmp(f + start, *c, strlen(*c)) == 0)
 			return true;
-	if (rule_word_count(s, n) > 5)
+	if (scan_words(s, n, 6) > 5)
 		return false;
 	for (const char *const *w = words; *w; w++) {
 		const char *p = memmem(f, scratch->len, *w, strlen(*w));

@@ -20,6 +20,20 @@ struct page_line {
 	bool after_title; /* the title stood just before it (see page_repeats_title) */
 };
 
+/* Whether a line is short chrome: 1 to 4 words, no closing punctuation,
+ * not mostly numbers (not quoted mail, not a heading ending in ':'). */
+bool page_is_chrome(const char *s, size_t n);
+/* Whether a line passes the cheap tests of page_is_chrome (its length, its
+ * first and last bytes, its spaces): a line that does not is no chrome. */
+bool page_may_be_chrome(const char *s, size_t n);
+/* Whether a line is one of the words of a site's interface ("Home",
+ * "Login", ...), in any of the languages the cookie rule knows; scratch is
+ * working memory. */
+bool page_is_interface(const char *s, size_t n, struct buf *scratch);
+/* Returns whether counts of chrome lines and of those that are interface
+ * words make count lines a full page (see page_is_full_page). */
+bool page_counts_full_page(size_t count, size_t chrome, size_t interface);
+
 /* Whether the lines look like a full page rather than an article: at
  * least 10 short chrome lines (1 to 4 words, no closing punctuation, not
  * mostly numbers, not quoted mail), making up at least 30% of the lines,

@@ -4,8 +4,13 @@
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "buf.h"
+#include "chars.h"
+#include "scan.h"
 #include "utf8.h"
 
 static const char *const names[RULE_COUNT] = {
@@ -27,6 +32,27 @@ enum rule rule_by_name(const char *name)
 	return RULE_COUNT;
 }
 
+/* ASCII case and letters as the C locale has them (nclean never sets
+ * another): tables instead of calls. */
+static inline bool is_alnum_ascii(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static inline unsigned char lower_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 0x20) : c;
+}
+
+/* Eight ASCII bytes lowercased at once: 0x20 added to each of 'A'-'Z'. */
+static inline uint64_t lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t at_least_a = w + (0x80 - 'A') * ones; /* bytes < 0x80: no carry out */
+	uint64_t past_z = w + (0x80 - 'Z' - 1) * ones;
+	return w | ((at_least_a & ~past_z & high) >> 2);
+}
+
 /* Appends s lowercased (simple case mapping) to out; with only_alnum,
  * only its letters and digits: what two lines that differ in punctuation
  * and spacing have in common. */
@@ -36,25 +62,37 @@ static void lower(const char *s, size_t n, bool only_alnum, struct buf *out)
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
+		if (!only_alnum && i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080u)) {
+				w = lower8(w);
+				memcpy(out->data + out->len, &w, 8);
+				out->len += 8;
+				i += 8;
+				continue;
+			}
+		}
 		if (c < 0x80) {
-			if (!only_alnum || isalnum(c))
-				out->data[out->len++] = (char)tolower(c);
+			if (!only_alnum || is_alnum_ascii(c))
+				out->data[out->len++] = (char)lower_ascii(c);
 			i++;
 			continue;
 		}
 		buf_reserve(out, n - i + 4);
 		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
+		size_t k = chars_decode(s + i, n - i, &cp);
 		if (!k) {
 			i++;
 			continue;
 		}
-		utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
-		if (!only_alnum || (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-		    cat == UTF8PROC_CATEGORY_ND) {
-			char enc[4];
-			buf_add(out, enc,
-				utf8_encode((uint32_t)utf8proc_tolower((utf8proc_int32_t)cp), enc));
+		if (!only_alnum) {
+			out->len += utf8_encode(chars_lower(cp), out->data + out->len);
+		} else {
+			utf8proc_category_t cat = chars_category(cp);
+			if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+			    cat == UTF8PROC_CATEGORY_ND)
+				out->len += utf8_encode(chars_lower(cp), out->data + out->len);
 		}
 		i += k;
 	}
@@ -82,38 +120,156 @@ void rule_key(const char *s, size_t n, struct buf *out)
 	key(s, n, out);
 }
 
+void rule_line_init(struct rule_line *l, const char *s, size_t n, struct buf *scratch)
+{
+	l->s = s;
+	l->n = n;
+	l->folded = scratch;
+	l->is_folded = false;
+	l->words = SIZE_MAX;
+}
+
+/* The line folded (made on first use), NUL-terminated. */
+static const char *line_fold(struct rule_line *l, size_t *len)
+{
+	if (!l->is_folded) {
+		buf_clear(l->folded);
+		fold(l->s, l->n, l->folded);
+		l->is_folded = true;
+	}
+	*len = l->folded->len;
+	return l->folded->data ? l->folded->data : "";
+}
+
+static size_t line_words(struct rule_line *l)
+{
+	if (l->words == SIZE_MAX)
+		l->words = rule_word_count(l->s, l->n);
+	return l->words;
+}
+
 static bool starts_with(const char *s, size_t n, const char *prefix)
 {
 	size_t k = strlen(prefix);
 	return n >= k && memcmp(s, prefix, k) == 0;
 }
 
-static bool contains(const char *s, size_t n, const char *needle)
+/* A word of a list, with its length. */
+struct word {
+	const char *s;
+	size_t n;
+};
+#define W(text) {text, sizeof text - 1}
+
+/* A list of words looked for anywhere in a line, with the pairs of bytes
+ * they start with (every word has two), a bit each: a word is compared
+ * only where its first two bytes stand. When the words start with four
+ * bytes or fewer, those are looked for 16 bytes at a time. */
+struct word_set {
+	const struct word *words; /* ends with {NULL, 0} */
+	bool ready;
+	unsigned char firsts[4];
+	size_t first_count; /* 0 when there are more than four */
+	uint64_t pairs[65536 / 64];
+};
+
+static void word_set_init(struct word_set *set)
 {
-	return memmem(s, n, needle, strlen(needle)) != NULL;
+	set->first_count = 0;
+	bool many = false;
+	for (const struct word *w = set->words; w->s; w++) {
+		unsigned char b = (unsigned char)w->s[0];
+		unsigned pair = (unsigned)b << 8 | (unsigned char)w->s[1];
+		set->pairs[pair / 64] |= (uint64_t)1 << (pair % 64);
+		bool seen = false;
+		for (size_t k = 0; k < set->first_count; k++)
+			seen |= set->firsts[k] == b;
+		if (!seen && set->first_count < 4)
+			set->firsts[set->first_count++] = b;
+		else if (!seen)
+			many = true;
+	}
+	if (many)
+		set->first_count = 0;
+	set->ready = true;
 }
 
-static bool contains_any(const char *s, size_t n, const char *const *list)
+/* Whether a word of the set starts at i (i + 1 < n). */
+static inline bool word_at(const struct word_set *set, const unsigned char *s, size_t n, size_t i)
 {
-	for (; *list; list++)
-		if (contains(s, n, *list))
+	unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
+	if (!(set->pairs[pair / 64] >> (pair % 64) & 1))
+		return false;
+	for (const struct word *w = set->words; w->s; w++)
+		if (w->n <= n - i && memcmp(s + i, w->s, w->n) == 0)
+			return true;
+	return false;
+}
+
+static bool contains_any(const char *str, size_t n, struct word_set *set)
+{
+	if (!set->ready)
+		word_set_init(set);
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+#ifdef __SSE2__
+	if (set->first_count) {
+		/* the first bytes, repeated to four */
+		const unsigned char *f = set->firsts;
+		size_t m = set->first_count;
+		const __m128i f0 = _mm_set1_epi8((char)f[0]), f1 = _mm_set1_epi8((char)f[1 % m]),
+			      f2 = _mm_set1_epi8((char)f[2 % m]), f3 = _mm_set1_epi8((char)f[3 % m]);
+		for (; i + 17 <= n; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			unsigned mask = (unsigned)_mm_movemask_epi8(
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, f0), _mm_cmpeq_epi8(v, f1)),
+					     _mm_or_si128(_mm_cmpeq_epi8(v, f2), _mm_cmpeq_epi8(v, f3))));
+			for (; mask; mask &= mask - 1)
+				if (word_at(set, s, n, i + (size_t)__builtin_ctz(mask)))
+					return true;
+		}
+	}
+#endif
+	for (; i + 1 < n; i++)
+		if (word_at(set, s, n, i))
+			return true;
+	return false;
+}
+
+static bool in_list(const char *w, size_t n, const struct word *list)
+{
+	for (; list->s; list++)
+		if (list->n == n && memcmp(list->s, w, n) == 0)
 			return true;
 	return false;
 }
 
 size_t rule_word_count(const char *s, size_t n)
 {
-	size_t words = 0;
-	bool in = false;
-	for (size_t i = 0; i < n; i++) {
-		bool space = s[i] == ' ' || s[i] == '\n';
-		words += !space && !in;
-		in = !space;
-	}
-	return words;
+	return scan_words(s, n, SIZE_MAX);
 }
 
-bool rule_title_repeat(const struct rule_context *c, const char *s, size_t n)
+void rule_context_keys(struct rule_context *c, struct buf *title_key, struct buf *whole_key)
+{
+	buf_clear(title_key);
+	buf_clear(whole_key);
+	c->title_key = c->whole_key = NULL;
+	c->title_key_len = c->whole_key_len = 0;
+	if (!c->title || !c->title_len)
+		return;
+	key(c->title, c->title_len, title_key);
+	c->title_key = title_key->data;
+	c->title_key_len = title_key->len;
+	if (c->site) {
+		/* The title with its site suffix: "… – Ahval". */
+		buf_add(whole_key, title_key->data, title_key->len);
+		key(c->site, c->site_len, whole_key);
+		c->whole_key = whole_key->data;
+		c->whole_key_len = whole_key->len;
+	}
+}
+
+bool rule_title_repeat(const struct rule_context *c, const char *s, size_t n, struct buf *scratch)
 {
 	if (!c->title || !c->title_len)
 		return false;
@@ -121,17 +277,12 @@ bool rule_title_repeat(const struct rule_context *c, const char *s, size_t n)
 	size_t whole = c->title_len + (c->site ? c->site_len + 8 : 0);
 	if (n * 2 < c->title_len || n > whole * 2 + 16)
 		return false;
-	struct buf line = {0}, title = {0};
-	key(s, n, &line);
-	key(c->title, c->title_len, &title);
-	bool same = line.len && line.len == title.len && memcmp(line.data, title.data, line.len) == 0;
-	if (!same && c->site && line.len > title.len && title.len) {
-		/* The title with its site suffix: "… – Ahval". */
-		key(c->site, c->site_len, &title);
-		same = line.len == title.len && memcmp(line.data, title.data, line.len) == 0;
-	}
-	buf_free(&line);
-	buf_free(&title);
+	buf_clear(scratch);
+	key(s, n, scratch);
+	size_t len = scratch->len;
+	bool same = len && len == c->title_key_len && memcmp(scratch->data, c->title_key, len) == 0;
+	if (!same && c->site && len > c->title_key_len && c->title_key_len)
+		same = len == c->whole_key_len && memcmp(scratch->data, c->whole_key, len) == 0;
 	return same;
 }
 
@@ -144,6 +295,10 @@ static const struct {
 
 bool rule_menu(const char *s, size_t n)
 {
+	/* Every separator, and both breadcrumb marks, start with one of these
+	 * bytes: most lines have none of them. */
+	if (!scan_has3(s, n, '|', '\xC2', '\xE2'))
+		return false;
 	if (starts_with(s, n, "\xC2\xBB") || starts_with(s, n, "\xE2\x80\xBA"))
 		return rule_word_count(s, n) <= 15;
 	size_t seps = 0;
@@ -163,12 +318,12 @@ bool rule_menu(const char *s, size_t n)
 	if (seps < 2)
 		return false;
 	/* Short segments: a menu, not a sentence with a few bullets. */
-	return rule_word_count(s, n) <= 6 * (seps + 1);
+	return scan_words(s, n, 6 * (seps + 1) + 1) <= 6 * (seps + 1);
 }
 
 bool rule_menu_words(const char *s, size_t n)
 {
-	size_t words = rule_word_count(s, n);
+	size_t words = scan_words(s, n, 15);
 	if (words < 4 || words > 14 || memchr(s, ',', n) || memmem(s, n, ". ", 2) ||
 	    memmem(s, n, ": ", 2))
 		return false;
@@ -216,55 +371,68 @@ bool rule_menu_words(const char *s, size_t n)
 	return alpha_words >= 3 && lower > 0 && capital * 100 >= words * 85;
 }
 
-bool rule_ticker(const char *s, size_t n)
+bool rule_ticker(const char *s, size_t n, struct buf *scratch)
 {
-	static const char *const heads[] = {"last minute", "breaking news", "breaking",
-					    "son dakika", "eilmeldung", "derni\xC3\xA8re minute",
-					    "\xC3\xBAltima hora", "ultim'ora", "ultima ora", NULL};
+	return rule_ticker_hint(s, n, scratch, true);
+}
+
+bool rule_ticker_hint(const char *s, size_t n, struct buf *scratch, bool may_bullet)
+{
+	static const struct word heads[] = {
+		W("last minute"), W("breaking news"), W("breaking"), W("son dakika"),
+		W("eilmeldung"), W("derni\xC3\xA8re minute"), W("\xC3\xBAltima hora"),
+		W("ultim'ora"), W("ultima ora"), {NULL, 0}};
 	bool ticker = false;
-	struct buf f = {0};
-	if (n && strchr("lLbBsSeEdDuU\xC3", s[0]))
-		fold(s, n < 64 ? n : 64, &f);
-	for (const char *const *h = heads; *h && !ticker; h++) {
-		size_t k = strlen(*h);
-		if (f.len > k && memcmp(f.data, *h, k) == 0) {
-			size_t j = k;
-			while (j < f.len && f.data[j] == ' ')
-				j++;
-			ticker = j < f.len && strchr(":|-", f.data[j]);
+	/* A head starts the folded line, and an ASCII byte folds to itself
+	 * lowercased: two ASCII bytes that start no head rule it out. */
+	bool may_start = n && strchr("lLbBsSeEdDuU\xC3", s[0]);
+	if (may_start && n >= 2 && (unsigned char)s[0] < 0x80 && (unsigned char)s[1] < 0x80) {
+		char a = (char)lower_ascii((unsigned char)s[0]), b = (char)lower_ascii((unsigned char)s[1]);
+		may_start = (a == 'l' && b == 'a') || (a == 'b' && b == 'r') || (a == 's' && b == 'o') ||
+			    (a == 'e' && b == 'i') || (a == 'd' && b == 'e') || (a == 'u' && b == 'l');
+	}
+	if (may_start) {
+		buf_clear(scratch);
+		fold(s, n < 64 ? n : 64, scratch);
+		const char *f = scratch->data;
+		size_t len = scratch->len;
+		for (const struct word *h = heads; h->s && !ticker; h++) {
+			size_t k = h->n;
+			if (len > k && memcmp(f, h->s, k) == 0) {
+				size_t j = k;
+				while (j < len && f[j] == ' ')
+					j++;
+				ticker = j < len && strchr(":|-", f[j]);
+			}
 		}
 	}
-	buf_free(&f);
 	if (ticker)
 		return true;
+	/* Three bullets (E2 80 A2) in a line of twenty words or more. */
+	if (!may_bullet || scan_find(s, 0, n, '\xE2') == n)
+		return false;
 	size_t bullets = 0;
 	for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), "\xE2\x80\xA2", 3)); p += 3)
 		bullets++;
-	return bullets >= 3 && rule_word_count(s, n) >= 20;
+	return bullets >= 3 && scan_words(s, n, 20) >= 20;
 }
 
 /* Share, print and follow words, folded; and words that may go with them. */
-static const char *const share_words[] = {
-	"share", "print", "email", "e-mail", "tweet", "facebook", "twitter", "whatsapp",
-	"linkedin", "pinterest", "reddit", "telegram", "subscribe", "follow", "comment",
-	"comments", "homepage", "favorites", "favourites", "archive", "yazd\xC4\xB1r",
-	"payla\xC5\x9F", "abone", "takip", "drucken", "teilen", "imprimer", "partager",
-	"compartir", "imprimir", "condividi", "stampa", "delen", "afdrukken",
-	"\xD0\xBF\xD0\xBE\xD0\xB4\xD0\xB5\xD0\xBB\xD0\xB8\xD1\x82\xD1\x8C\xD1\x81\xD1\x8F",
-	"\xD0\xBF\xD0\xB5\xD1\x87\xD0\xB0\xD1\x82\xD1\x8C", "website", "newsletter", NULL};
-static const char *const filler_words[] = {"us", "on", "to", "my", "our", "your", "add",
-					   "make", "this",
-					   "article", "page", "the", "a", "et", "ol", "via",
-					   "now", "here", "link", "copy", "save", "mail", "news",
-					   "and", "or", "&", NULL};
-
-static bool in_list(const char *w, size_t n, const char *const *list)
-{
-	for (; *list; list++)
-		if (strlen(*list) == n && memcmp(*list, w, n) == 0)
-			return true;
-	return false;
-}
+static const struct word share_words[] = {
+	W("share"), W("print"), W("email"), W("e-mail"), W("tweet"), W("facebook"), W("twitter"),
+	W("whatsapp"), W("linkedin"), W("pinterest"), W("reddit"), W("telegram"), W("subscribe"),
+	W("follow"), W("comment"), W("comments"), W("homepage"), W("favorites"), W("favourites"),
+	W("archive"), W("yazd\xC4\xB1r"), W("payla\xC5\x9F"), W("abone"), W("takip"),
+	W("drucken"), W("teilen"), W("imprimer"), W("partager"), W("compartir"), W("imprimir"),
+	W("condividi"), W("stampa"), W("delen"), W("afdrukken"),
+	W("\xD0\xBF\xD0\xBE\xD0\xB4\xD0\xB5\xD0\xBB\xD0\xB8\xD1\x82\xD1\x8C\xD1\x81\xD1\x8F"),
+	W("\xD0\xBF\xD0\xB5\xD1\x87\xD0\xB0\xD1\x82\xD1\x8C"), W("website"), W("newsletter"),
+	{NULL, 0}};
+static const struct word filler_words[] = {
+	W("us"), W("on"), W("to"), W("my"), W("our"), W("your"), W("add"), W("make"), W("this"),
+	W("article"), W("page"), W("the"), W("a"), W("et"), W("ol"), W("via"), W("now"),
+	W("here"), W("link"), W("copy"), W("save"), W("mail"), W("news"), W("and"), W("or"),
+	W("&"), {NULL, 0}};
 
 /* Whether every word of folded f is a share word or filler, and at least
  * one a share word. */
@@ -293,15 +461,13 @@ static bool all_share_words(const char *f, size_t n, size_t max_words)
 	return share > 0;
 }
 
-bool rule_share(const char *s, size_t n)
+bool rule_share(struct rule_line *l)
 {
-	if (rule_word_count(s, n) > 8)
+	if (line_words(l) > 8)
 		return false;
-	struct buf f = {0};
-	fold(s, n, &f);
-	bool share = all_share_words(f.data, f.len, 8);
-	buf_free(&f);
-	return share;
+	size_t len;
+	const char *f = line_fold(l, &len);
+	return all_share_words(f, len, 8);
 }
 
 /* Reads d digits at s[*i]; -1 if there are not that many. */
@@ -316,7 +482,7 @@ static int digits(const char *s, size_t n, size_t *i, int d)
 	return v;
 }
 
-bool rule_date_print(const char *s, size_t n, char iso[11])
+bool rule_date_print(const char *s, size_t n, char iso[11], struct buf *scratch)
 {
 	size_t i = 0;
 	int day, month, year;
@@ -352,11 +518,9 @@ bool rule_date_print(const char *s, size_t n, char iso[11])
 			i += 3;
 	}
 	if (i < n) {
-		struct buf f = {0};
-		fold(s + i, n - i, &f);
-		bool rest = all_share_words(f.data, f.len, 3);
-		buf_free(&f);
-		if (!rest)
+		buf_clear(scratch);
+		fold(s + i, n - i, scratch);
+		if (!all_share_words(scratch->data, scratch->len, 3))
 			return false;
 	}
 	iso[0] = (char)('0' + year / 1000);
@@ -373,78 +537,75 @@ bool rule_date_print(const char *s, size_t n, char iso[11])
 	return true;
 }
 
-bool rule_close_button(const char *s, size_t n)
+bool rule_close_button(struct rule_line *l)
 {
-	static const char *const buttons[] = {
-		"x", "\xC3\x97", "\xE2\x9C\x95", "\xE2\x9C\x96", "close", "kapat",
-		"schlie\xC3\x9F" "en", "fermer", "cerrar", "chiudi", "fechar", "sluiten",
-		"\xD0\xB7\xD0\xB0\xD0\xBA\xD1\x80\xD1\x8B\xD1\x82\xD1\x8C", "ok", "tamam",
-		"accept", "kabul et", "akzeptieren", "accepter", "aceptar", "accetta", "aceitar",
-		"accepteren", "got it", NULL};
-	if (n > 24)
+	static const struct word buttons[] = {
+		W("x"), W("\xC3\x97"), W("\xE2\x9C\x95"), W("\xE2\x9C\x96"), W("close"), W("kapat"),
+		W("schlie\xC3\x9F" "en"), W("fermer"), W("cerrar"), W("chiudi"), W("fechar"),
+		W("sluiten"), W("\xD0\xB7\xD0\xB0\xD0\xBA\xD1\x80\xD1\x8B\xD1\x82\xD1\x8C"), W("ok"),
+		W("tamam"), W("accept"), W("kabul et"), W("akzeptieren"), W("accepter"),
+		W("aceptar"), W("accetta"), W("aceitar"), W("accepteren"), W("got it"), {NULL, 0}};
+	if (l->n > 24)
 		return false;
-	struct buf f = {0};
-	fold(s, n, &f);
-	while (f.len && strchr(".!", f.data[f.len - 1]))
-		f.len--;
-	bool button = in_list(f.data ? f.data : "", f.len, buttons);
-	buf_free(&f);
-	return button;
+	size_t len;
+	const char *f = line_fold(l, &len);
+	while (len && strchr(".!", f[len - 1]))
+		len--;
+	return in_list(f, len, buttons);
 }
 
-bool rule_cookie(const char *s, size_t n)
+bool rule_cookie(struct rule_line *l)
 {
-	static const char *const cookie[] = {
-		"cookie", "\xC3\xA7" "erez", "\xD0\xBA\xD1\x83\xD0\xBA\xD0\xB8",
-		"\xD9\x83\xD9\x88\xD9\x83\xD9\x8A\xD8\xB2",
-		"\xD9\x85\xD9\x84\xD9\x81\xD8\xA7\xD8\xAA \xD8\xAA\xD8\xB9\xD8\xB1\xD9\x8A\xD9\x81",
-		NULL};
-	static const char *const consent[] = {
-		"consent", "accept", "privacy", "policy", "use", "kullan", "izin", "politika",
-		"gizlilik", "datenschutz", "zustimm", "einwillig", "akzept", "verwend",
-		"consentement", "confidentialit", "utilis", "acept", "consentimiento",
-		"privacidad", "utiliz", "accett", "consenso", "aceit", "consentimento",
-		"privacidade", "toestemming", "accepteer", "gebruik",
-		"\xD1\x81\xD0\xBE\xD0\xB3\xD0\xBB\xD0\xB0",
-		"\xD0\xBF\xD0\xBE\xD0\xBB\xD0\xB8\xD1\x82\xD0\xB8\xD0\xBA",
-		"\xD9\x85\xD9\x88\xD8\xA7\xD9\x81\xD9\x82", "\xD8\xB3\xD9\x8A\xD8\xA7\xD8\xB3\xD8\xA9",
-		NULL};
-	struct buf f = {0};
-	fold(s, n, &f);
-	bool banner = contains_any(f.data ? f.data : "", f.len, cookie) &&
-		      contains_any(f.data ? f.data : "", f.len, consent);
-	buf_free(&f);
-	return banner;
+	static const struct word cookie[] = {
+		W("cookie"), W("\xC3\xA7" "erez"), W("\xD0\xBA\xD1\x83\xD0\xBA\xD0\xB8"),
+		W("\xD9\x83\xD9\x88\xD9\x83\xD9\x8A\xD8\xB2"),
+		W("\xD9\x85\xD9\x84\xD9\x81\xD8\xA7\xD8\xAA \xD8\xAA\xD8\xB9\xD8\xB1\xD9\x8A\xD9\x81"),
+		{NULL, 0}};
+	static const struct word consent[] = {
+		W("consent"), W("accept"), W("privacy"), W("policy"), W("use"), W("kullan"),
+		W("izin"), W("politika"), W("gizlilik"), W("datenschutz"), W("zustimm"),
+		W("einwillig"), W("akzept"), W("verwend"), W("consentement"), W("confidentialit"),
+		W("utilis"), W("acept"), W("consentimiento"), W("privacidad"), W("utiliz"),
+		W("accett"), W("consenso"), W("aceit"), W("consentimento"), W("privacidade"),
+		W("toestemming"), W("accepteer"), W("gebruik"),
+		W("\xD1\x81\xD0\xBE\xD0\xB3\xD0\xBB\xD0\xB0"),
+		W("\xD0\xBF\xD0\xBE\xD0\xBB\xD0\xB8\xD1\x82\xD0\xB8\xD0\xBA"),
+		W("\xD9\x85\xD9\x88\xD8\xA7\xD9\x81\xD9\x82"), W("\xD8\xB3\xD9\x8A\xD8\xA7\xD8\xB3\xD8\xA9"),
+		{NULL, 0}};
+	size_t len;
+	const char *f = line_fold(l, &len);
+	static struct word_set cookie_set = {cookie, false, {0}, 0, {0}},
+			       consent_set = {consent, false, {0}, 0, {0}};
+	return contains_any(f, len, &cookie_set) && contains_any(f, len, &consent_set);
 }
 
-bool rule_attribution(const char *s, size_t n)
+bool rule_attribution(struct rule_line *l)
 {
-	static const char *const starts[] = {
-		"read original article", "read the original", "original article", "read more",
-		"source:", "kaynak:", "quelle:", "fuente:", "fonte:", "bron:",
-		"\xD0\xB8\xD1\x81\xD1\x82\xD0\xBE\xD1\x87\xD0\xBD\xD0\xB8\xD0\xBA:",
-		"\xD8\xA7\xD9\x84\xD9\x85\xD8\xB5\xD8\xAF\xD8\xB1:", "\xC2\xA9", "copyright", NULL};
-	static const char *const reserved[] = {
-		"all rights reserved", "t\xC3\xBCm haklar\xC4\xB1 sakl\xC4\xB1" "d\xC4\xB1r",
-		"alle rechte vorbehalten", "tous droits r\xC3\xA9serv\xC3\xA9s",
-		"todos los derechos reservados", "tutti i diritti riservati",
-		"todos os direitos reservados", "alle rechten voorbehouden", NULL};
-	static const char *const agencies[] = {"(aa)", "(reuters)", "(afp)", "(ap)", "(dpa)",
-					       "(iha)", "(dha)", NULL};
-	if (rule_word_count(s, n) > 25)
+	static const struct word starts[] = {
+		W("read original article"), W("read the original"), W("original article"),
+		W("read more"), W("source:"), W("kaynak:"), W("quelle:"), W("fuente:"), W("fonte:"),
+		W("bron:"), W("\xD0\xB8\xD1\x81\xD1\x82\xD0\xBE\xD1\x87\xD0\xBD\xD0\xB8\xD0\xBA:"),
+		W("\xD8\xA7\xD9\x84\xD9\x85\xD8\xB5\xD8\xAF\xD8\xB1:"), W("\xC2\xA9"), W("copyright"),
+		{NULL, 0}};
+	static const struct word reserved[] = {
+		W("all rights reserved"), W("t\xC3\xBCm haklar\xC4\xB1 sakl\xC4\xB1" "d\xC4\xB1r"),
+		W("alle rechte vorbehalten"), W("tous droits r\xC3\xA9serv\xC3\xA9s"),
+		W("todos los derechos reservados"), W("tutti i diritti riservati"),
+		W("todos os direitos reservados"), W("alle rechten voorbehouden"), {NULL, 0}};
+	static const struct word agencies[] = {W("(aa)"), W("(reuters)"), W("(afp)"), W("(ap)"),
+					       W("(dpa)"), W("(iha)"), W("(dha)"), {NULL, 0}};
+	if (line_words(l) > 25)
 		return false;
-	struct buf f = {0};
-	fold(s, n, &f);
-	const char *p = f.data ? f.data : "";
+	size_t len;
+	const char *p = line_fold(l, &len);
 	bool credit = false;
-	for (const char *const *st = starts; *st && !credit; st++)
-		credit = starts_with(p, f.len, *st);
-	credit = credit || contains_any(p, f.len, reserved) || in_list(p, f.len, agencies);
-	buf_free(&f);
-	return credit;
+	for (const struct word *st = starts; st->s && !credit; st++)
+		credit = len >= st->n && memcmp(p, st->s, st->n) == 0;
+	static struct word_set reserved_set = {reserved, false, {0}, 0, {0}};
+	return credit || contains_any(p, len, &reserved_set) || in_list(p, len, agencies);
 }
 
-bool rule_interface_words(const char *s, size_t n)
+bool rule_interface_words(const char *s, size_t n, struct buf *scratch)
 {
 	static const char *const words[] = {
 		/* en */ "cookie", "privacy", "subscri", "newsletter", "notification", "download",
@@ -474,6 +635,9 @@ bool rule_interface_words(const char *s, size_t n)
 	static unsigned char bucket_start[257];
 	static unsigned char order[WORDS];
 	static size_t lens[WORDS];
+	/* The first two bytes of the words (every word has two), a bit each:
+	 * most word starts are ruled out by one look. */
+	static uint64_t pairs[65536 / 64];
 	static bool ready;
 	if (!ready) {
 		size_t k = 0;
@@ -484,24 +648,64 @@ bool rule_interface_words(const char *s, size_t n)
 					order[k++] = (unsigned char)w;
 		}
 		bucket_start[256] = (unsigned char)k;
-		for (size_t w = 0; w < WORDS; w++)
+		for (size_t w = 0; w < WORDS; w++) {
 			lens[w] = strlen(words[w]);
+			unsigned pair = (unsigned char)words[w][0] << 8 | (unsigned char)words[w][1];
+			pairs[pair / 64] |= (uint64_t)1 << (pair % 64);
+		}
 		ready = true;
 	}
-	struct buf f = {0};
-	fold(s, n, &f);
-	const unsigned char *p = (const unsigned char *)(f.data ? f.data : "");
-	bool found = false;
-	for (size_t i = 0; i < f.len && !found; i++) {
-		if (i > 0 && (isalnum(p[i - 1]) || p[i - 1] >= 0x80))
-			continue; /* not the start of a word */
-		for (size_t k = bucket_start[p[i]]; k < bucket_start[p[i] + 1] && !found; k++) {
-			size_t w = order[k];
-			found = lens[w] <= f.len - i && memcmp(p + i, words[w], lens[w]) == 0;
+	buf_clear(scratch);
+	fold(s, n, scratch);
+	const unsigned char *p = (const unsigned char *)scratch->data;
+	size_t len = scratch->len;
+	/* A word of the list may start where the byte before is no letter or
+	 * digit (ASCII; bytes of 0x80 and above are letters here), or at 0. */
+#define TRY_WORD(at)                                                                      \
+	do {                                                                              \
+		size_t i_ = (at);                                                         \
+		unsigned pair = (unsigned)p[i_] << 8 | p[i_ + 1];                        \
+		if (pairs[pair / 64] >> (pair % 64) & 1)                                  \
+			for (size_t k = bucket_start[p[i_]]; k < bucket_start[p[i_] + 1]; k++) { \
+				size_t w = order[k];                                      \
+				if (lens[w] <= len - i_ &&                                \
+				    memcmp(p + i_, words[w], lens[w]) == 0)               \
+					return true;                                      \
+			}                                                                 \
+	} while (0)
+	size_t i = 0;
+	bool after_other = true; /* the byte before i is no letter or digit */
+#ifdef __SSE2__
+	/* 16 starts at a time: bit j of starts is position i + j */
+	const __m128i zero = _mm_setzero_si128(), before_0 = _mm_set1_epi8('0' - 1),
+		      after_9 = _mm_set1_epi8('9' + 1), case_bit = _mm_set1_epi8(0x20),
+		      before_a = _mm_set1_epi8('a' - 1), after_z = _mm_set1_epi8('z' + 1);
+	for (; i + 17 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i folded = _mm_or_si128(v, case_bit); /* letters of either case to small */
+		__m128i alnum = _mm_or_si128(
+			_mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9)),
+			_mm_and_si128(_mm_cmpgt_epi8(folded, before_a),
+				      _mm_cmplt_epi8(folded, after_z)));
+		/* letters, digits and bytes of 0x80 and above (negative) */
+		unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(alnum, _mm_cmplt_epi8(v, zero)));
+		unsigned other = word ^ 0xFFFFu;
+		unsigned starts = ((other << 1) | (after_other ? 1u : 0u)) & 0xFFFFu;
+		after_other = other >> 15;
+		while (starts) {
+			TRY_WORD(i + (size_t)__builtin_ctz(starts));
+			starts &= starts - 1;
 		}
 	}
-	buf_free(&f);
-	return found;
+#endif
+	for (; i + 1 < len; i++) {
+		if (i > 0 && (is_alnum_ascii(p[i - 1]) || p[i - 1] >= 0x80))
+			continue; /* not the start of a word */
+		TRY_WORD(i);
+	}
+#undef TRY_WORD
+	(void)after_other;
+	return false;
 }
 
 size_t rule_split_title(const char *title, size_t n, const char *text, size_t text_len,
@@ -536,7 +740,7 @@ size_t rule_split_title(const char *title, size_t n, const char *text, size_t te
 	/* Confident when the site is named elsewhere in the record too, or the
 	 * separator is a bar, which sites use and headlines do not (dashes are
 	 * common in headlines: "Turkey – Armenia talks stall"). */
-	struct buf k = {0}, hay = {0};
+	struct buf k = {0}, hay = {0}, fold_buf = {0};
 	key(suffix, suffix_len, &k);
 	bool seen = false;
 	/* In the text, only a credit line counts ("Source: … | Ahval"): a word
@@ -544,7 +748,9 @@ size_t rule_split_title(const char *title, size_t n, const char *text, size_t te
 	for (size_t i = 0; i < text_len && !seen && k.len;) {
 		const char *nl = memchr(text + i, '\n', text_len - i);
 		size_t e = nl ? (size_t)(nl - text) : text_len;
-		if (e > i && rule_attribution(text + i, e - i)) {
+		struct rule_line l;
+		rule_line_init(&l, text + i, e - i, &fold_buf);
+		if (e > i && rule_attribution(&l)) {
 			buf_clear(&hay);
 			key(text + i, e - i, &hay);
 			seen = memmem(hay.data ? hay.data : "", hay.len, k.data, k.len) != NULL;
@@ -558,6 +764,7 @@ size_t rule_split_title(const char *title, size_t n, const char *text, size_t te
 	}
 	buf_free(&k);
 	buf_free(&hay);
+	buf_free(&fold_buf);
 	if (!seen && !strong)
 		return n;
 	*site = suffix;

@@ -3,10 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+/* The hashes run on every line of every record: inlined, not called in
+ * the shared library (the same functions, the same values). */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "buf.h"
 #include "diag.h"
+#include "normalize.h"
 #include "rules.h"
 #include "utf8.h"
 
@@ -19,6 +26,9 @@ struct template_entry {
 /* A line is keyed by at least this many bytes: shorter ones ("1.", "X")
  * say nothing of a template. */
 enum { MIN_KEY = 4, MULTI_SITE = 0 };
+enum { DEDUPE_MAX = TEMPLATE_DEDUPE_MAX, DEDUPE_SLOTS = TEMPLATE_DEDUPE_SLOTS };
+
+static void keys_init(void);
 
 static void table_init(struct template_table *t, size_t cap)
 {
@@ -28,12 +38,20 @@ static void table_init(struct template_table *t, size_t cap)
 	t->floor = 0;
 }
 
-static struct template_entry *table_slot(const struct template_table *t, uint64_t key)
+/* The slot of key: where it is, or the empty slot where it would go. */
+static size_t table_find(const struct template_table *t, uint64_t key)
 {
 	size_t mask = t->cap - 1, i = (size_t)(key ^ (key >> 29)) & mask;
 	while (t->slots[i].key && t->slots[i].key != key)
 		i = (i + 1) & mask;
-	return &t->slots[i];
+	return i;
+}
+
+/* Puts e into the empty slot i. */
+static void table_put(struct template_table *t, size_t i, struct template_entry e)
+{
+	t->slots[i] = e;
+	t->count++;
 }
 
 /* Forgets the entries of the lowest counts until at most half the table
@@ -46,10 +64,8 @@ static void table_evict(struct template_table *t)
 		t->slots = xcalloc(t->cap, sizeof *t->slots);
 		t->count = 0;
 		for (size_t i = 0; i < t->cap; i++)
-			if (old[i].key && old[i].count > t->floor) {
-				*table_slot(t, old[i].key) = old[i];
-				t->count++;
-			}
+			if (old[i].key && old[i].count > t->floor)
+				table_put(t, table_find(t, old[i].key), old[i]);
 		free(old);
 	}
 }
@@ -57,7 +73,8 @@ static void table_evict(struct template_table *t)
 /* Counts one more record holding key (of site fingerprint site). */
 static void table_add(struct template_table *t, uint64_t key, uint32_t site)
 {
-	struct template_entry *e = table_slot(t, key);
+	size_t i = table_find(t, key);
+	struct template_entry *e = &t->slots[i];
 	if (e->key) {
 		if (e->count < UINT32_MAX)
 			e->count++;
@@ -67,14 +84,20 @@ static void table_add(struct template_table *t, uint64_t key, uint32_t site)
 	}
 	if ((t->count + 1) * 4 > t->cap * 3) {
 		table_evict(t);
-		e = table_slot(t, key);
+		i = table_find(t, key);
 	}
-	*e = (struct template_entry){key, 1, site};
-	t->count++;
+	table_put(t, i, (struct template_entry){key, 1, site});
+}
+
+/* The entry of key, or an empty one. */
+static const struct template_entry *table_entry(const struct template_table *t, uint64_t key)
+{
+	return &t->slots[table_find(t, key)];
 }
 
 void template_init(struct template_memory *t, size_t capacity, unsigned min_records)
 {
+	keys_init();
 	memset(t, 0, sizeof *t);
 	size_t cap = 1024;
 	while (cap < capacity && cap < SIZE_MAX / 2 / sizeof(struct template_entry))
@@ -90,7 +113,7 @@ void template_free(struct template_memory *t)
 	free(t->by_site.slots);
 	free(t->sites.slots);
 	idset_free(&t->texts);
-	free(t->keys);
+	free(t->pairs);
 	memset(t, 0, sizeof *t);
 }
 
@@ -131,43 +154,193 @@ static const unsigned char key_byte[256] = {
 #undef HIGH16
 };
 
+/* A line's key being made: its key bytes gathered in chunk, hashed 512
+ * at a time once there are more (XXH3's streaming gives what one call on
+ * them all would). */
+struct key_maker {
+	unsigned char chunk[512];
+	size_t fill, total;
+	bool streaming;
+	XXH3_state_t st;
+};
+
+static inline void key_start(struct key_maker *k)
+{
+	k->fill = k->total = 0;
+	k->streaming = false;
+}
+
+/* Hands the key bytes gathered to the hash. */
+static inline void key_flush(struct key_maker *k)
+{
+	if (!k->streaming) {
+		XXH3_64bits_reset(&k->st);
+		k->streaming = true;
+	}
+	XXH3_64bits_update(&k->st, k->chunk, k->fill);
+	k->total += k->fill;
+	k->fill = 0;
+}
+
+/* Writes the key bytes of s[0..n) at out; returns how many. A byte at a
+ * time, without a branch on what it is (a table gives the key byte, 0 for
+ * none), four to a round. */
+static size_t compact_bytes(const char *s, size_t n, unsigned char *out)
+{
+	size_t fill = 0, i = 0;
+	for (; i + 4 <= n; i += 4) {
+		unsigned char a = key_byte[(unsigned char)s[i]];
+		unsigned char b = key_byte[(unsigned char)s[i + 1]];
+		unsigned char c = key_byte[(unsigned char)s[i + 2]];
+		unsigned char d = key_byte[(unsigned char)s[i + 3]];
+		out[fill] = a;
+		fill += a != 0;
+		out[fill] = b;
+		fill += b != 0;
+		out[fill] = c;
+		fill += c != 0;
+		out[fill] = d;
+		fill += d != 0;
+	}
+	for (; i < n; i++) {
+		unsigned char a = key_byte[(unsigned char)s[i]];
+		out[fill] = a;
+		fill += a != 0;
+	}
+	return fill;
+}
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_SSSE3_KEYS 1
+
+/* For each set of eight bits, where the bytes it keeps go: their places,
+ * then 0x80 (a zero byte). */
+static unsigned char keep_shuffle[256][16];
+
+/* compact_bytes with SSSE3 (every x86-64 processor since 2006, checked
+ * when the program starts): 16 bytes are classified and lowercased at
+ * once, and the bytes kept of each half are moved together by a
+ * shuffle; out takes 16 bytes past what is written. */
+__attribute__((target("ssse3,popcnt"))) static size_t compact_ssse3(const char *s, size_t n,
+								      unsigned char *out)
+{
+	const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1),
+		      before_la = _mm_set1_epi8('a' - 1), after_lz = _mm_set1_epi8('z' + 1),
+		      before_0 = _mm_set1_epi8('0' - 1), after_9 = _mm_set1_epi8('9' + 1),
+		      zero = _mm_setzero_si128(), case_bit = _mm_set1_epi8(0x20),
+		      eight = _mm_set1_epi8(8);
+	size_t fill = 0, i = 0;
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* signed compares: bytes of 0x80 and above are negative, and kept */
+		__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
+		__m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, before_la), _mm_cmplt_epi8(v, after_lz));
+		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9));
+		__m128i keep = _mm_or_si128(_mm_or_si128(upper, lower),
+					    _mm_or_si128(digit, _mm_cmplt_epi8(v, zero)));
+		__m128i bytes = _mm_or_si128(v, _mm_and_si128(upper, case_bit));
+		unsigned mask = (unsigned)_mm_movemask_epi8(keep);
+		unsigned lo = mask & 0xFF, hi = mask >> 8;
+		__m128i a = _mm_shuffle_epi8(
+			bytes, _mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[lo]));
+		_mm_storeu_si128((__m128i *)(void *)(out + fill), a);
+		fill += (size_t)__builtin_popcount(lo);
+		__m128i b = _mm_shuffle_epi8(
+			bytes, _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[hi]),
+					    eight));
+		_mm_storeu_si128((__m128i *)(void *)(out + fill), b);
+		fill += (size_t)__builtin_popcount(hi);
+	}
+	if (i < n && n >= 16) {
+		/* the last block ends at n; the bytes taken before drop out */
+		size_t at = n - 16;
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+		__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
+		__m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, before_la), _mm_cmplt_epi8(v, after_lz));
+		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9));
+		__m128i keep = _mm_or_si128(_mm_or_si128(upper, lower),
+					    _mm_or_si128(digit, _mm_cmplt_epi8(v, zero)));
+		__m128i bytes = _mm_or_si128(v, _mm_and_si128(upper, case_bit));
+		unsigned mask = (unsigned)_mm_movemask_epi8(keep) & (0xFFFFu << (i - at));
+		unsigned lo = mask & 0xFF, hi = mask >> 8;
+		__m128i a = _mm_shuffle_epi8(
+			bytes, _mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[lo]));
+		_mm_storeu_si128((__m128i *)(void *)(out + fill), a);
+		fill += (size_t)__builtin_popcount(lo);
+		__m128i b = _mm_shuffle_epi8(
+			bytes, _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[hi]),
+					    eight));
+		_mm_storeu_si128((__m128i *)(void *)(out + fill), b);
+		fill += (size_t)__builtin_popcount(hi);
+		return fill;
+	}
+	return fill + compact_bytes(s + i, n - i, out + fill);
+}
+#endif
+
+/* Whether compact_ssse3 may run, decided once. */
+static bool use_ssse3;
+
+static void keys_init(void)
+{
+#ifdef HAVE_SSSE3_KEYS
+	__builtin_cpu_init();
+	use_ssse3 = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
+	for (unsigned m = 0; m < 256; m++) {
+		unsigned k = 0;
+		for (unsigned b = 0; b < 8; b++)
+			if (m >> b & 1)
+				keep_shuffle[m][k++] = (unsigned char)b;
+		for (; k < 16; k++)
+			keep_shuffle[m][k] = 0x80;
+	}
+#endif
+}
+
+/* Adds the key bytes of s[0..n). */
+static inline void key_add(struct key_maker *k, const char *s, size_t n)
+{
+	/* at most this much at once: the chunk keeps room for 16 bytes more */
+	enum { STEP = sizeof k->chunk - 32 };
+	size_t i = 0;
+	while (i < n) {
+		size_t take = n - i < STEP ? n - i : STEP;
+		if (k->fill + take + 16 > sizeof k->chunk)
+			key_flush(k);
+#ifdef HAVE_SSSE3_KEYS
+		if (use_ssse3)
+			k->fill += compact_ssse3(s + i, take, k->chunk + k->fill);
+		else
+#endif
+			k->fill += compact_bytes(s + i, take, k->chunk + k->fill);
+		i += take;
+	}
+}
+
+/* The key of the bytes added, or 0 when there are fewer than MIN_KEY. */
+static inline uint64_t key_end(struct key_maker *k)
+{
+	if (k->total + k->fill < MIN_KEY)
+		return 0;
+	uint64_t h;
+	if (k->streaming) {
+		XXH3_64bits_update(&k->st, k->chunk, k->fill);
+		h = XXH3_64bits_digest(&k->st);
+	} else {
+		h = XXH3_64bits(k->chunk, k->fill);
+	}
+	return h + !h; /* a key of 0 would be an empty slot */
+}
+
 /* The key of a line, or 0 when it has fewer than MIN_KEY bytes: ASCII
  * letters and digits lowercased, bytes of 0x80 and above as they are. */
-static uint64_t line_key(const char *s, size_t n)
+uint64_t template_line_key(const char *s, size_t n)
 {
-	unsigned char chunk[512];
-	size_t fill = 0, total = 0;
-	XXH3_state_t *st = NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = key_byte[(unsigned char)s[i]];
-		chunk[fill] = c;
-		fill += c != 0;
-		if (fill == sizeof chunk) {
-			if (!st) {
-				st = XXH3_createState();
-				if (!st)
-					die("out of memory");
-				XXH3_64bits_reset(st);
-			}
-			XXH3_64bits_update(st, chunk, fill);
-			total += fill;
-			fill = 0;
-		}
-	}
-	total += fill;
-	uint64_t h = 0;
-	if (total >= MIN_KEY) {
-		if (st) {
-			XXH3_64bits_update(st, chunk, fill);
-			h = XXH3_64bits_digest(st);
-		} else {
-			h = XXH3_64bits(chunk, fill);
-		}
-		h += !h; /* a key of 0 would be an empty slot */
-	}
-	if (st)
-		XXH3_freeState(st);
-	return h;
+	struct key_maker k;
+	key_start(&k);
+	key_add(&k, s, n);
+	return key_end(&k);
 }
 
 static uint64_t site_line_key(uint64_t site, uint64_t line)
@@ -188,56 +361,228 @@ static uint32_t fingerprint(uint64_t site)
 	return f == MULTI_SITE ? 1 : f;
 }
 
-static int compare_keys(const void *a, const void *b)
+/* A line's key and its key in a site. */
+struct key_pair {
+	uint64_t key, site_key;
+};
+
+/* Sorts pairs[0..n) by key in ascending order, with tmp of n pairs: runs
+ * of 8 by insertion, then merged two by two (a record has some tens of
+ * lines); a radix sort, 11 bits a pass, for the thousands of a long text. */
+static void sort_pairs(struct key_pair *pairs, size_t n, struct key_pair *tmp)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
+	enum { RUN = 8, RADIX_FROM = 2048 };
+	struct key_pair *from = pairs, *to = tmp;
+	if (n < RADIX_FROM) {
+		for (size_t lo = 0; lo < n; lo += RUN) {
+			size_t hi = lo + RUN < n ? lo + RUN : n;
+			for (size_t i = lo + 1; i < hi; i++) {
+				struct key_pair k = pairs[i];
+				size_t j = i;
+				for (; j > lo && pairs[j - 1].key > k.key; j--)
+					pairs[j] = pairs[j - 1];
+				pairs[j] = k;
+			}
+		}
+		for (size_t width = RUN; width < n; width *= 2) {
+			for (size_t lo = 0; lo < n; lo += 2 * width) {
+				size_t mid = lo + width < n ? lo + width : n;
+				size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+				size_t a = lo, b = mid, o = lo;
+				while (a < mid && b < hi)
+					to[o++] = from[b].key < from[a].key ? from[b++] : from[a++];
+				while (a < mid)
+					to[o++] = from[a++];
+				while (b < hi)
+					to[o++] = from[b++];
+			}
+			struct key_pair *t = from;
+			from = to;
+			to = t;
+		}
+	} else {
+		for (unsigned shift = 0; shift < 64; shift += 11) {
+			size_t count[2048] = {0};
+			for (size_t i = 0; i < n; i++)
+				count[(from[i].key >> shift) & 2047]++;
+			size_t sum = 0;
+			for (size_t d = 0; d < 2048; d++) {
+				size_t c = count[d];
+				count[d] = sum;
+				sum += c;
+			}
+			for (size_t i = 0; i < n; i++)
+				to[count[(from[i].key >> shift) & 2047]++] = from[i];
+			struct key_pair *t = from;
+			from = to;
+			to = t;
+		}
+	}
+	if (from != pairs)
+		memcpy(pairs, from, n * sizeof *pairs);
 }
 
-void template_add(struct template_memory *t, uint64_t site, const char *text, size_t n)
+/* Starts loading the slot where key is looked for: the tables are far
+ * larger than the caches, and a record's keys are known before they are
+ * counted or looked up. */
+static void prefetch_slot(const struct template_table *t, uint64_t key)
 {
-	if (!idset_add(&t->texts, XXH3_64bits_withSeed(text, n, site)))
-		return; /* an exact copy says nothing of the template */
-	if (t->texts.count >= t->capacity)
-		idset_clear(&t->texts);
+	__builtin_prefetch(&t->slots[(size_t)(key ^ (key >> 29)) & (t->cap - 1)]);
+}
+
+/* How far ahead the slots are loaded, in keys. */
+enum { AHEAD = 16 };
+
+void template_span_keys(const char *text, const struct normalize_span *spans, size_t count,
+			uint64_t site, uint64_t *keys, uint64_t *site_keys)
+{
+	for (size_t i = 0; i < count; i++) {
+		keys[i] = template_line_key(text + spans[i].start, spans[i].end - spans[i].start);
+		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
+	}
+}
+
+size_t template_text_keys(const char *text, size_t n, uint64_t **keys, size_t *cap)
+{
 	size_t count = 0;
 	for (size_t i = 0; i < n;) {
 		const char *nl = memchr(text + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - text) : n;
-		uint64_t k = line_key(text + i, e - i);
-		if (k) {
-			if (count == t->key_cap) {
-				t->key_cap = t->key_cap ? t->key_cap * 2 : 64;
-				t->keys = xrealloc(t->keys, t->key_cap * sizeof *t->keys);
+		if (e > i) {
+			if (count == *cap) {
+				*cap = *cap ? *cap * 2 : 64;
+				*keys = xrealloc(*keys, *cap * sizeof **keys);
 			}
-			t->keys[count++] = k;
+			(*keys)[count++] = template_line_key(text + i, e - i);
 		}
 		i = e + 1;
 	}
-	qsort(t->keys, count, sizeof *t->keys, compare_keys);
+	return count;
+}
+
+void template_prepare(struct template_memory *t, uint64_t site, const char *text, size_t n,
+		      const uint64_t *keys, const uint64_t *site_keys, size_t key_count)
+{
+	t->prepared_site = site;
+	t->prepared_hash = XXH3_64bits_withSeed(text, n, site);
+	/* pairs[pair_cap..) is room for the sort */
+	if (t->pair_cap < key_count) {
+		t->pair_cap = key_count;
+		t->pairs = xrealloc(t->pairs, 2 * t->pair_cap * sizeof *t->pairs);
+	}
+	size_t count = 0;
+	for (size_t i = 0; i < key_count; i++)
+		if (keys[i]) /* lines too short to count have none */
+			t->pairs[count++] = (struct key_pair){keys[i], site_keys[i]};
+	size_t unique = 0;
+	/* A record counts each of its lines once, and in the order of their
+	 * keys: that order decides which entries a table that fills up in the
+	 * middle of it forgets. Far from full, no order makes a difference
+	 * (where a key lands is nothing a lookup sees): the repeats go by a
+	 * small set, in the order of the lines, without a sort. */
+	if (count <= DEDUPE_MAX && (t->by_site.count + count + 1) * 4 <= t->by_site.cap * 3 &&
+	    (t->sites.count + count) * 4 <= t->sites.cap * 3) {
+		if (++t->dedupe_round == 0) { /* once in 2^32 records: stamps anew */
+			memset(t->dedupe, 0, sizeof t->dedupe);
+			t->dedupe_round = 1;
+		}
+		uint32_t round = t->dedupe_round;
+		for (size_t i = 0; i < count; i++) {
+			uint64_t k = t->pairs[i].key;
+			size_t j = (size_t)(k ^ (k >> 32)) & (DEDUPE_SLOTS - 1);
+			while (t->dedupe[j].round == round && t->dedupe[j].key != k)
+				j = (j + 1) & (DEDUPE_SLOTS - 1);
+			if (t->dedupe[j].round == round)
+				continue; /* a repeat */
+			t->dedupe[j].round = round;
+			t->dedupe[j].key = k;
+			t->pairs[unique++] = t->pairs[i];
+		}
+	} else {
+		sort_pairs(t->pairs, count, t->pairs + t->pair_cap);
+		for (size_t i = 0; i < count; i++)
+			if (i == 0 || t->pairs[i].key != t->pairs[i - 1].key)
+				t->pairs[unique++] = t->pairs[i];
+	}
+	for (size_t i = 0; i < unique; i++) {
+		prefetch_slot(&t->by_site, t->pairs[i].site_key);
+		prefetch_slot(&t->sites, t->pairs[i].key);
+	}
+	t->prepared = unique;
+}
+
+void template_commit(struct template_memory *t)
+{
+	uint64_t site = t->prepared_site;
+	if (!idset_add(&t->texts, t->prepared_hash))
+		return; /* an exact copy says nothing of the template */
+	if (t->texts.count >= t->capacity)
+		idset_clear(&t->texts);
+	size_t unique = t->prepared;
+	const struct key_pair *pairs = t->pairs;
 	uint32_t f = fingerprint(site);
 	table_add(&t->by_site, site_total_key(site), f);
-	for (size_t i = 0; i < count; i++) {
-		if (i > 0 && t->keys[i] == t->keys[i - 1])
-			continue;
-		table_add(&t->by_site, site_line_key(site, t->keys[i]), f);
-		table_add(&t->sites, t->keys[i], f);
+	for (size_t i = 0; i < unique; i++) {
+		/* again, for the entries that left the cache since, or a table
+		 * that was made anew when it was full */
+		if (i + AHEAD < unique) {
+			prefetch_slot(&t->by_site, pairs[i + AHEAD].site_key);
+			prefetch_slot(&t->sites, pairs[i + AHEAD].key);
+		}
+		table_add(&t->by_site, pairs[i].site_key, f);
+		table_add(&t->sites, pairs[i].key, f);
 	}
 }
 
-bool template_is_template(const struct template_memory *t, uint64_t site, const char *s,
-			  size_t n)
+void template_add(struct template_memory *t, uint64_t site, const char *text, size_t n)
 {
-	uint64_t k = line_key(s, n);
-	if (!k)
-		return false;
-	const struct template_entry *e = table_slot(&t->by_site, site_line_key(site, k));
+	uint64_t *keys = NULL;
+	size_t cap = 0;
+	size_t count = template_text_keys(text, n, &keys, &cap);
+	uint64_t *site_keys = xmalloc((count ? count : 1) * sizeof *site_keys);
+	for (size_t i = 0; i < count; i++)
+		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
+	template_prepare(t, site, text, n, keys, site_keys, count);
+	template_commit(t);
+	free(keys);
+	free(site_keys);
+}
+
+void template_query_init(struct template_query *q, const struct template_memory *t,
+			 uint64_t site)
+{
+	q->t = t;
+	q->site = site;
+	const struct template_entry *total = table_entry(&t->by_site, site_total_key(site));
+	q->total = total->key ? total->count : 0;
+}
+
+uint64_t template_query_key(const struct template_query *q, uint64_t line_key)
+{
+	if (!line_key)
+		return 0;
+	uint64_t k = site_line_key(q->site, line_key);
+	prefetch_slot(&q->t->by_site, k);
+	return k;
+}
+
+void template_query_prefetch(const struct template_query *q, uint64_t query_key)
+{
+	prefetch_slot(&q->t->by_site, query_key);
+}
+
+bool template_query_is_template(const struct template_query *q, uint64_t query_key,
+				const char *s, size_t n)
+{
+	const struct template_memory *t = q->t;
+	if (!query_key)
+		return false; /* a line too short to count */
+	const struct template_entry *e = table_entry(&t->by_site, query_key);
 	if (!e->key || e->count < t->min_records)
 		return false;
 	/* A line in 5% of the site's records or more: a label of a table, a
 	 * sign-off word recur in fewer. */
-	const struct template_entry *total = table_slot(&t->by_site, site_total_key(site));
-	if (total->key && (uint64_t)e->count * 20 < total->count)
+	if ((uint64_t)e->count * 20 < q->total)
 		return false;
 	/* A line starting in lower case is the end of a sentence. */
 	uint32_t cp;
@@ -245,6 +590,15 @@ bool template_is_template(const struct template_memory *t, uint64_t site, const 
 		return false;
 	if (rule_word_count(s, n) <= 8)
 		return true;
-	e = table_slot(&t->sites, k);
+	e = table_entry(&t->sites, template_line_key(s, n));
 	return !e->key || e->site != MULTI_SITE;
+}
+
+bool template_is_template(const struct template_memory *t, uint64_t site, const char *s,
+			  size_t n)
+{
+	struct template_query q;
+	template_query_init(&q, t, site);
+	uint64_t k = template_line_key(s, n);
+	return template_query_is_template(&q, template_query_key(&q, k), s, n);
 }

@@ -7,6 +7,12 @@
 
 #include "idset.h"
 
+struct key_pair;
+
+/* The lines of a record that the template memory counts without sorting
+ * their keys at most, and the slots of the set that finds their repeats. */
+enum { TEMPLATE_DEDUPE_MAX = 512, TEMPLATE_DEDUPE_SLOTS = 1024 };
+
 /* Template memory: a line that recurs in many different records of the
  * same site is part of the site's template (a footer, a "Related" heading,
  * a newsletter box), not of the article.
@@ -39,8 +45,17 @@ struct template_memory {
 	struct idset texts;            /* whole texts counted */
 	size_t capacity;
 	unsigned min_records;
-	uint64_t *keys; /* one record's line keys */
-	size_t key_cap;
+	struct key_pair *pairs; /* one record's line keys, with their keys in the site */
+	size_t pair_cap;
+	/* a set of one record's keys, stamped with its round */
+	struct {
+		uint64_t key;
+		uint32_t round;
+	} dedupe[TEMPLATE_DEDUPE_SLOTS];
+	uint32_t dedupe_round;
+	size_t prepared;         /* the record prepared: its unique keys, */
+	uint64_t prepared_site;  /* its site */
+	uint64_t prepared_hash;  /* and its text's hash */
 };
 
 /* Prepares a memory of capacity entries per table (a power of two of at
@@ -53,6 +68,45 @@ uint64_t template_site(const char *name, size_t n);
 
 /* Counts the lines of one record of site. */
 void template_add(struct template_memory *t, uint64_t site, const char *text, size_t n);
+/* Puts the keys (template_line_key) of the non-empty lines of text[0..n),
+ * in order, into *keys (of *cap keys, grown with xrealloc); returns how
+ * many. */
+size_t template_text_keys(const char *text, size_t n, uint64_t **keys, size_t *cap);
+struct normalize_span;
+/* The keys of the count lines spans[] of text (its non-empty lines, in
+ * order) into keys[0..count), and the same in site into site_keys (the
+ * keys of queries, template_query_key; 0 where keys has 0). */
+void template_span_keys(const char *text, const struct normalize_span *spans, size_t count,
+			uint64_t site, uint64_t *keys, uint64_t *site_keys);
+/* template_add in two steps: the record's keys made ready, and their
+ * entries on their way into the cache, without a change to the memory
+ * (which may be looked up in between); then counted. */
+void template_prepare(struct template_memory *t, uint64_t site, const char *text, size_t n,
+		      const uint64_t *keys, const uint64_t *site_keys, size_t key_count);
+void template_commit(struct template_memory *t);
+
+/* The key of the line s[0..n): 0 for a line too short to count. */
+uint64_t template_line_key(const char *s, size_t n);
+
+/* The lookups of one record's lines in one site, while the memory does not
+ * change. */
+struct template_query {
+	const struct template_memory *t;
+	uint64_t site;
+	uint32_t total; /* records of the site counted (0: forgotten) */
+};
+
+/* Prepares the lookups of lines of site. */
+void template_query_init(struct template_query *q, const struct template_memory *t,
+			 uint64_t site);
+/* The key of a line (template_line_key) in the query's site, 0 for 0; the
+ * entry it names starts loading into the cache. */
+uint64_t template_query_key(const struct template_query *q, uint64_t line_key);
+/* Starts loading the entry of a query key made before. */
+void template_query_prefetch(const struct template_query *q, uint64_t query_key);
+/* Whether the line s[0..n), of query key query_key, is template. */
+bool template_query_is_template(const struct template_query *q, uint64_t query_key,
+				const char *s, size_t n);
 
 /* Whether the line s[0..n) is template in site. */
 bool template_is_template(const struct template_memory *t, uint64_t site, const char *s,
