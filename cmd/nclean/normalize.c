@@ -480,8 +480,11 @@ static bool is_wrapped(const struct normalize_line *l, size_t count)
 		/* The first line may be short: a dateline stood before it -- but
 		 * not when it is the only one checked ("Record April Three" and
 		 * the sign-off " Reuter"). Widths are in characters, as the
-		 * wrapping was. */
+		 * wrapping was, with runs of spaces counted once: the line comes
+		 * out folded, and a second run must decide as the first did. */
 		size_t len = utf8_count(l[i].p + l[i].indent, l[i].n - l[i].indent);
+		for (size_t k = l[i].indent + 1; k < l[i].n; k++)
+			len -= l[i].p[k] == ' ' && l[i].p[k - 1] == ' ';
 		if ((i > 0 || count == 2) && len < 40)
 			return false;
 		if (len > 90)
@@ -652,7 +655,16 @@ static void assemble(const char *s, size_t n, struct buf *out, struct normalize_
 /* Each step hands the next a text, s[0..n): its input when it changes
  * nothing (most texts have no markup, no mojibake, nothing to map), else
  * a buffer of w's that it filled. */
+static size_t normalize_depth(const char *s, size_t n, struct buf *out, struct normalize_work *w,
+			      int depth);
+
 size_t normalize_text(const char *s, size_t n, struct buf *out, struct normalize_work *w)
+{
+	return normalize_depth(s, n, out, w, 0);
+}
+
+static size_t normalize_depth(const char *s, size_t n, struct buf *out, struct normalize_work *w,
+			      int depth)
 {
 	if (!tag_names.ready)
 		tag_names_init();
@@ -715,6 +727,18 @@ size_t normalize_text(const char *s, size_t n, struct buf *out, struct normalize
 		map_characters(cur, len, at, bufs[next]);
 		cur = bufs[next]->data;
 		len = bufs[next]->len;
+		/* Removing a control character can join the halves of a group
+		 * of mojibake ("Ã\0¼"): then normalise the result once more,
+		 * so that a second run has nothing left to repair. */
+		if (depth < 2 && mojibake_possible(cur, len)) {
+			struct buf probe = {0};
+			if (mojibake_repair(cur, len, &probe)) {
+				size_t again = normalize_depth(probe.data, probe.len, out, w, depth + 1);
+				buf_free(&probe);
+				return repaired + again;
+			}
+			buf_free(&probe);
+		}
 	}
 	assemble(cur, len, out, w);
 	return repaired;
