@@ -13,6 +13,7 @@
 #include "normalize.h"
 #include "page.h"
 #include "patterns.h"
+#include "promo.h"
 #include "scan.h"
 #include "template.h"
 #include "utf8.h"
@@ -638,6 +639,22 @@ static bool find_article(struct cleaner *c, const struct rule_context *ctx, cons
 	size_t comments;
 	if (!page_find_article(c->page, kept, &comments, &c->line))
 		return true;
+	/* Inside the article, what the page put between its paragraphs:
+	 * captions and credits, links to other stories, and boxes of them
+	 * (a heading, then lines up to the next line of prose). */
+	bool in_box = false;
+	for (size_t k = 0; k < kept; k++) {
+		if (!c->page[k].keep)
+			continue;
+		const char *s = c->page[k].s;
+		size_t n = c->page[k].n;
+		if (in_box && c->page[k].score > 0)
+			in_box = false;
+		if (promo_heading(s, n, &c->line))
+			in_box = true;
+		if (in_box || promo_caption(s, n, &c->line) || promo_line(s, n, &c->line))
+			c->page[k].keep = false;
+	}
 	for (size_t k = 0; k < kept; k++) {
 		struct clean_line *l = &lines[c->page_index[k]];
 		if (l->is_kept)
@@ -894,9 +911,18 @@ bool cleaner_record(struct cleaner *c, struct record *r, const struct cleaner_in
 	buf_clear(&c->title);
 	if (has_title) {
 		normalize_text(c->line.data, c->line.len, &c->title, &c->norm);
-		for (size_t i = 0; i < c->title.len; i++)
-			if (c->title.data[i] == '\n')
-				c->title.data[i] = ' ';
+		/* One line: line breaks (and the blank lines between
+		 * paragraphs) become one space, so that a second run has
+		 * nothing to fold. */
+		size_t k = 0;
+		for (size_t i = 0; i < c->title.len; i++) {
+			char ch = c->title.data[i] == '\n' ? ' ' : c->title.data[i];
+			if (ch != ' ' || (k > 0 && c->title.data[k - 1] != ' '))
+				c->title.data[k++] = ch;
+		}
+		c->title.len = k;
+		if (k)
+			c->title.data[k] = '\0';
 	}
 	const char *site = NULL;
 	size_t site_len = 0, title_len = c->title.len;
