@@ -279,13 +279,13 @@ test_escapes_of_other_producers_and_empty_texts() {
 	{
 		# an escaped NUL, control characters and markup: valid JSON from
 		# another producer
-		echo '{"id":"s","text":"A NUL \u0000 and a bell \u0007 in a sentence.\u000d\nNext line \u003cbr\u003e here."}'
+		printf '%s\n' '{"id":"s","text":"A NUL \u0000 and a bell \u0007 in a sentence.\u000d\nNext line \u003cbr\u003e here."}'
 		# a lone surrogate is no Unicode text: rejected, kept verbatim
-		echo '{"id":"surrogate","text":"Half a pair \ud800 here."}'
-		echo '{"id":"bad-escape","text":"a \x escape"}'
-		echo '{"id":"empty","text":""}'
-		echo '{"id":"blank","text":" \n\t\n "}'
-		echo '{"id":"null","text":null}'
+		printf '%s\n' '{"id":"surrogate","text":"Half a pair \ud800 here."}'
+		printf '%s\n' '{"id":"bad-escape","text":"a \x escape"}'
+		printf '%s\n' '{"id":"empty","text":""}'
+		printf '%s\n' '{"id":"blank","text":" \n\t\n "}'
+		printf '%s\n' '{"id":"null","text":null}'
 	} >"$WORK/esc.jsonl"
 	"$P" --rejects "$WORK/rejects" --stats="$WORK/s" "$WORK/esc.jsonl" >"$WORK/out" 2>"$WORK/err"
 	assertEquals "exits 1 for the rejected ones" 1 $?
