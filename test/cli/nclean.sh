@@ -287,18 +287,19 @@ test_escapes_of_other_producers_and_empty_texts() {
 		printf '%s\n' '{"id":"blank","text":" \n\t\n "}'
 		printf '%s\n' '{"id":"null","text":null}'
 	} >"$WORK/esc.jsonl"
-	"$P" --rejects "$WORK/rejects" --stats="$WORK/s" "$WORK/esc.jsonl" >"$WORK/out" 2>"$WORK/err"
+	"$P" --rejects "$WORK/esc.rejects" --stats="$WORK/esc.stats" "$WORK/esc.jsonl" >"$WORK/esc.out" 2>"$WORK/esc.err"
 	assertEquals "exits 1 for the rejected ones" 1 $?
-	assertEquals "three records out" "s empty blank" "$(jq -r .id "$WORK/out" | paste -sd ' ')"
+	[ -s "$WORK/esc.out" ] || cat "$WORK/esc.err" >&2 # says why, should it fail
+	assertEquals "three records out" "s empty blank" "$(jq -r .id "$WORK/esc.out" | paste -sd ' ')"
 	assertEquals "controls go, CR LF and <br> are line breaks" \
-		"$(printf 'A NUL and a bell in a sentence.\nNext line\nhere.')" "$(jq -r 'select(.id == "s") | .text' "$WORK/out")"
+		"$(printf 'A NUL and a bell in a sentence.\nNext line\nhere.')" "$(jq -r 'select(.id == "s") | .text' "$WORK/esc.out")"
 	assertEquals "empty texts stay, flagged short" '"" "short"|"" "short"' \
-		"$(jq -r 'select(.id == "empty" or .id == "blank") | "\(.text | tojson) \(.clean.flag | tojson)"' "$WORK/out" | paste -sd '|')"
-	assertEquals "the others kept verbatim" "$(sed -n '2,3p;6p' "$WORK/esc.jsonl")" "$(cat "$WORK/rejects")"
+		"$(jq -r 'select(.id == "empty" or .id == "blank") | "\(.text | tojson) \(.clean.flag | tojson)"' "$WORK/esc.out" | paste -sd '|')"
+	assertEquals "the others kept verbatim" "$(sed -n '2,3p;6p' "$WORK/esc.jsonl")" "$(cat "$WORK/esc.rejects")"
 	assertEquals "and counted" '{"invalid-json":2,"missing-text":1}' \
-		"$(jq -c '.rejected_reasons | to_entries | sort_by(.key) | from_entries' "$WORK/s")"
-	assertTrue "each named by line" "grep -q 'esc.jsonl:2: invalid record: lone high surrogate' '$WORK/err'"
-	"$P" "$WORK/out" | cmp -s - "$WORK/out"
+		"$(jq -c '.rejected_reasons | to_entries | sort_by(.key) | from_entries' "$WORK/esc.stats")"
+	assertTrue "each named by line" "grep -q 'esc.jsonl:2: invalid record: lone high surrogate' '$WORK/esc.err'"
+	"$P" "$WORK/esc.out" | cmp -s - "$WORK/esc.out"
 	assertTrue "cleaning twice changes nothing" $?
 }
 
