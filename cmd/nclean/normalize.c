@@ -332,8 +332,10 @@ static void decode_markup(const char *s, size_t n, size_t at, struct buf *out,
 	}
 	out->len = (size_t)(o - base);
 	out->data[out->len] = '\0';
-	/* The two lists were flagged in turns: in order again. */
-	qsort(w->flags, w->flag_count, sizeof *w->flags, compare_offsets);
+	/* The two lists were flagged in turns: in order again. (None may have
+	 * been: qsort takes no null array, even of nothing.) */
+	if (w->flag_count > 1)
+		qsort(w->flags, w->flag_count, sizeof *w->flags, compare_offsets);
 }
 
 /* The first offset of w->flags that starts markup in s, or n. */
