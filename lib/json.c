@@ -89,12 +89,126 @@ static size_t next_special(const unsigned char *s, size_t i, size_t n)
 	return n;
 }
 
-/* Scans a string whose opening quote is at sc->i. */
+#ifdef __SSE2__
+/* The bytes of a 16-byte block in [lo, hi], 0x80 <= lo <= hi <= 0xFF, as
+ * a mask. Compares are signed: 0x80 is the least byte, 0xFF the greatest
+ * of those. */
+static inline unsigned bytes_within(__m128i v, unsigned char lo, unsigned char hi)
+{
+	/* (hi 0xFF: below 0 is what is wanted) */
+	__m128i in = _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1)));
+	if (lo > 0x80) /* (0x80: nothing is below it) */
+		in = _mm_and_si128(in, _mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))));
+	return (unsigned)_mm_movemask_epi8(in);
+}
+
+static inline unsigned bytes_equal(__m128i v, unsigned char c)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)c)));
+}
+
+/* Whether \c is an escape of one letter (not \u). */
+static inline bool is_letter_escape(unsigned char c)
+{
+	return c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' ||
+	       c == 't';
+}
+
+/* The fast way through a string from i, 16 bytes at a time: printable
+ * ASCII, UTF-8 that utf8_decode takes, and the escapes of one letter.
+ * Returns true at the closing quote (*at past it); else false, with *at
+ * where scan_string's loop goes on a character at a time: at a \u escape
+ * or anything it may fail on, or near the end of the input. Before *at
+ * every character is one that loop takes, and it would have stopped at
+ * none of them.
+ *
+ * UTF-8 is checked on bit masks of a block's bytes: each lead byte owes
+ * the bytes after it as continuation bytes (C2-DF one, E0-EF two, F0-F4
+ * three), and a block is valid when the bytes owed are exactly its
+ * continuation bytes, it holds no byte that starts nothing (C0, C1, F5
+ * and above), and the second byte after E0, ED, F0 and F4 is in their
+ * narrower ranges (no overlong forms, surrogates, nor code points past
+ * U+10FFFF). What a block's last bytes owe is carried to the next. */
+static bool string_run(const unsigned char *s, size_t i, size_t n, size_t *at, bool *has_escape)
+{
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+		      space = _mm_set1_epi8(0x20);
+	size_t good = i;   /* all before it checked, and a character starts there */
+	uint32_t owed = 0; /* continuation bytes owed to the next block, from its bit 0 */
+	unsigned after_e0 = 0, after_ed = 0, after_f0 = 0, after_f4 = 0; /* its bit 0 follows one */
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned high = (unsigned)_mm_movemask_epi8(v);
+		unsigned special = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+					   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+					   _mm_cmplt_epi8(v, space))) &
+				   ~high;
+		/* the bytes before the first special one are the string's */
+		uint32_t range = special ? (1u << __builtin_ctz(special)) - 1 : 0xFFFFu;
+		if (high | owed) {
+			unsigned cont = bytes_within(v, 0x80, 0xBF);
+			unsigned lead2 = bytes_within(v, 0xC2, 0xDF);
+			unsigned lead3 = bytes_within(v, 0xE0, 0xEF);
+			unsigned lead4 = bytes_within(v, 0xF0, 0xF4);
+			unsigned bad = bytes_within(v, 0xC0, 0xC1) | bytes_within(v, 0xF5, 0xFF);
+			unsigned below_a0 = bytes_within(v, 0x80, 0x9F);
+			unsigned below_90 = bytes_within(v, 0x80, 0x8F);
+			unsigned e0 = bytes_equal(v, 0xE0), ed = bytes_equal(v, 0xED);
+			unsigned f0 = bytes_equal(v, 0xF0), f4 = bytes_equal(v, 0xF4);
+			uint32_t need = owed | lead2 << 1 | lead3 << 1 | lead3 << 2 | lead4 << 1 |
+					lead4 << 2 | lead4 << 3;
+			uint32_t after = ((e0 << 1 | after_e0) & below_a0) |
+					 ((ed << 1 | after_ed) & cont & ~below_a0) |
+					 ((f0 << 1 | after_f0) & below_90) |
+					 ((f4 << 1 | after_f4) & cont & ~below_90);
+			uint32_t wrong = ((need ^ cont) | bad | after) & range;
+			if (special)
+				wrong |= need & ~range; /* a character cut short */
+			if (wrong) {
+				*at = good;
+				return false;
+			}
+			owed = need >> 16;
+			after_e0 = e0 >> 15;
+			after_ed = ed >> 15;
+			after_f0 = f0 >> 15;
+			after_f4 = f4 >> 15;
+		}
+		if (!special) {
+			i += 16;
+			if (!owed)
+				good = i;
+			continue;
+		}
+		size_t j = i + (size_t)__builtin_ctz(special);
+		if (s[j] == '"') {
+			*at = j + 1;
+			return true;
+		}
+		if (s[j] == '\\' && j + 1 < n && is_letter_escape(s[j + 1])) {
+			*has_escape = true;
+			i = good = j + 2;
+			continue;
+		}
+		*at = j;
+		return false;
+	}
+	*at = good;
+	return false;
+}
+#endif
+
+/* Scans a string whose opening quote is at sc->i: as much as it can the
+ * fast way (string_run), the rest a character at a time. */
 static bool scan_string(struct scanner *sc, bool *has_escape)
 {
 	sc->i++;
 	*has_escape = false;
 	for (;;) {
+#ifdef __SSE2__
+		if (string_run(sc->s, sc->i, sc->n, &sc->i, has_escape))
+			return true;
+#endif
 		sc->i = next_special(sc->s, sc->i, sc->n);
 		if (sc->i >= sc->n)
 			return fail(sc, "unterminated string");
