@@ -56,11 +56,12 @@ enum {
 	HAS_MARK = 1,  /* '|' or a byte C2 or E2: a separator of rule_menu may stand */
 	HAS_E2 = 2,    /* a byte E2: a bullet of rule_ticker may stand */
 	HAS_DIGIT = 4, /* an ASCII digit */
+	HAS_HIGH = 8,  /* a byte of 0x80 or above: not all ASCII */
 };
 
 struct clean_line {
 	size_t off, len;
-	unsigned char bytes;     /* HAS_MARK, HAS_E2, HAS_DIGIT (split_lines) */
+	unsigned char bytes;     /* HAS_MARK, HAS_E2, HAS_DIGIT, HAS_HIGH (split_lines) */
 	bool is_paragraph_start; /* a blank line came before it */
 	int rule;                /* the rule that removed it, or -1 */
 	bool is_kept;            /* a keep pattern protects it */
@@ -128,7 +129,7 @@ static inline void add_line(struct clean_line **lines, size_t *cap, size_t *coun
 static inline unsigned byte_classes(unsigned char c)
 {
 	return (c == '|' || c == 0xC2 || c == 0xE2 ? HAS_MARK : 0) | (c == 0xE2 ? HAS_E2 : 0) |
-	       (c >= '0' && c <= '9' ? HAS_DIGIT : 0);
+	       (c >= '0' && c <= '9' ? HAS_DIGIT : 0) | (c >= 0x80 ? HAS_HIGH : 0);
 }
 
 /* The non-blank lines of s[0..n), with what add_line notes of their bytes:
@@ -159,6 +160,7 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, pipe), _mm_cmpeq_epi8(v, c2)), is_e2));
 		unsigned digits = (unsigned)_mm_movemask_epi8(
 			_mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9)));
+		unsigned highs = (unsigned)_mm_movemask_epi8(v);
 		unsigned from = 0xFFFFu; /* the bits of the line going on */
 		for (; breaks; breaks &= breaks - 1) {
 			unsigned b = (unsigned)__builtin_ctz(breaks);
@@ -169,7 +171,7 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 				paragraph = true;
 			} else {
 				bytes |= (marks & range ? HAS_MARK : 0) | (e2s & range ? HAS_E2 : 0) |
-					 (digits & range ? HAS_DIGIT : 0);
+					 (digits & range ? HAS_DIGIT : 0) | (highs & range ? HAS_HIGH : 0);
 				add_line(lines, cap, &count, start, e, paragraph, bytes);
 				paragraph = false;
 			}
@@ -179,7 +181,7 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 		}
 		from &= 0xFFFFu;
 		bytes |= (marks & from ? HAS_MARK : 0) | (e2s & from ? HAS_E2 : 0) |
-			 (digits & from ? HAS_DIGIT : 0);
+			 (digits & from ? HAS_DIGIT : 0) | (highs & from ? HAS_HIGH : 0);
 	}
 #endif
 	for (; i < n; i++) {
@@ -202,6 +204,28 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 		add_line(lines, cap, &count, start, n, paragraph, bytes);
 	*canonical = !irregular && (n == 0 || s[n - 1] != '\n');
 	return count;
+}
+
+/* Makes c->lines the lines the last pass kept, in the text it wrote (see
+ * clean_pass): each where c->carry_at says, the first one starting a
+ * paragraph; returns how many. */
+static size_t keep_lines(struct cleaner *c)
+{
+	struct clean_line *lines = c->lines;
+	size_t k = 0;
+	for (size_t i = 0; i < c->line_count; i++) {
+		if (lines[i].rule >= 0)
+			continue;
+		struct clean_line *l = &lines[k]; /* k <= i */
+		*l = lines[i];
+		l->off = c->carry_at[k].start;
+		l->is_paragraph_start = k == 0 || l->is_paragraph_start;
+		l->rule = -1;
+		l->is_kept = false;
+		l->pattern = NULL;
+		k++;
+	}
+	return k;
 }
 
 /* Whether line i's sentence goes on in the next kept line of its
@@ -409,6 +433,13 @@ static bool is_interface(struct cleaner *c, const char *text, struct clean_line 
 	return false;
 }
 
+/* The bytes of paragraph p, from its first line's start to its last
+ * line's end. */
+static size_t paragraph_bytes(const struct clean_line *lines, struct paragraph p)
+{
+	return lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off;
+}
+
 /* The paragraph's language, for foreign_edges. */
 struct short_lang {
 	const char *lang;
@@ -461,6 +492,18 @@ static void foreign_edges(struct cleaner *c, const char *text, struct clean_line
 	size_t n = kept_paragraphs(c, lines, count);
 	if (n < 2)
 		return;
+	/* The rest must be the article: 400 bytes at least, and twice the
+	 * candidates (below). Candidates are whole edge paragraphs, so that
+	 * a text too short for the smaller edge to go is let be at once,
+	 * before any paragraph is looked at closely. */
+	size_t total = 0;
+	for (size_t k = 0; k < n; k++)
+		total += paragraph_bytes(lines, c->paragraphs[k]);
+	size_t first_len = paragraph_bytes(lines, c->paragraphs[0]);
+	size_t last_len = paragraph_bytes(lines, c->paragraphs[n - 1]);
+	size_t least = first_len < last_len ? first_len : last_len;
+	if (total < 400 + least || total < 3 * least)
+		return;
 	size_t head = 0, tail = 0; /* candidates at the start and at the end */
 	while (head < 3 && head < n - 1 && is_interface(c, text, lines, c->paragraphs[head]))
 		head++;
@@ -469,29 +512,43 @@ static void foreign_edges(struct cleaner *c, const char *text, struct clean_line
 		tail++;
 	if (!head && !tail)
 		return;
-	/* The language of the rest, from up to 4 KiB of it. The rest must be
-	 * the article: 400 bytes at least, and twice the candidates. */
+	/* The language of the rest, from its first 512 bytes or so. */
 	size_t rest = 0, edges = 0;
-	for (size_t k = 0; k < n; k++) {
-		struct paragraph p = c->paragraphs[k];
-		size_t len = lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off;
-		*(k < head || k >= n - tail ? &edges : &rest) += len;
-	}
+	for (size_t k = 0; k < n; k++)
+		*(k < head || k >= n - tail ? &edges : &rest) +=
+			paragraph_bytes(lines, c->paragraphs[k]);
 	if (rest < 400 || rest < 2 * edges)
 		return;
 	struct short_lang first[2] = {{NULL, false}, {NULL, false}};
 	bool any = false;
 	for (int side = 0; side < 2; side++) {
-		if (side ? tail : head) {
-			first[side] = paragraph_lang(c, text, lines, c->paragraphs[side ? n - 1 : 0]);
-			any |= !stops_anyway(first[side]);
+		if (!(side ? tail : head))
+			continue;
+		first[side] = paragraph_lang(c, text, lines, c->paragraphs[side ? n - 1 : 0]);
+		if (stops_anyway(first[side]))
+			continue;
+		/* A side whose first paragraph of the rest is prose (no
+		 * interface text) reliably in the edge's language keeps its
+		 * edge: it is not foreign to the text it stands by. Most
+		 * candidates are prose that happens to hold an interface word
+		 * ("agreed", "terms of"): this short look spares CLD2 the rest.
+		 * (A banner of more paragraphs than are candidates goes on in
+		 * interface text: that is let through to the whole rest.) */
+		struct paragraph next_p = c->paragraphs[side ? n - 1 - tail : head];
+		if (!is_interface(c, text, lines, next_p)) {
+			struct short_lang next = paragraph_lang(c, text, lines, next_p);
+			if (!stops_anyway(next) && strcmp(next.lang, first[side].lang) == 0) {
+				first[side].reliable = false;
+				continue;
+			}
 		}
+		any = true;
 	}
 	if (!any)
 		return;
 	struct buf *body = &c->json;
 	buf_clear(body);
-	for (size_t k = head; k < n - tail && body->len < 4096; k++) {
+	for (size_t k = head; k < n - tail && body->len < 512; k++) {
 		struct paragraph p = c->paragraphs[k];
 		buf_add(body, text + lines[p.first].off,
 			lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off);
@@ -699,14 +756,19 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 			 const struct cleaner_input *in, struct buf *out, bool *same,
 			 uint64_t *by_rule, char found[11], bool *is_page)
 {
-	bool canonical;
-	size_t count = split_lines(text, text_len, &c->lines, &c->line_cap, &canonical);
+	bool canonical = true;
+	size_t count;
+	if (carry) {
+		/* The text is the lines the pass before kept, joined as it joined
+		 * them: they are those lines, where it wrote them, with what they
+		 * had (their facts are those it set aside in c->carry). */
+		count = keep_lines(c);
+	} else {
+		count = split_lines(text, text_len, &c->lines, &c->line_cap, &canonical);
+	}
 	c->line_count = count;
 	struct clean_line *lines = c->lines;
-	if (carry && count == c->carry_count) {
-		for (size_t i = 0; i < count; i++)
-			lines[i].f = c->carry[i];
-	} else if (before) {
+	if (!carry && before) {
 		/* Normalising again mostly joins some lines of a paragraph into
 		 * one, with a space for the line break: the other lines keep
 		 * their place. Facts are the line's bytes': they go over where the
@@ -841,7 +903,8 @@ static bool stays_normalized(struct cleaner *c, const char *text, size_t n, bool
 			c->block_cap = c->block_cap ? c->block_cap * 2 : 16;
 			c->block = block = xrealloc(c->block, c->block_cap * sizeof *c->block);
 		}
-		block[size++] = (struct normalize_line){text + at, lines[i].len, 0, false, false};
+		block[size++] = (struct normalize_line){text + at, lines[i].len, 0, false, false,
+							!(lines[i].bytes & HAS_HIGH)};
 		at += lines[i].len;
 	}
 	return at == n;

@@ -27,7 +27,7 @@ enum full_page {
 };
 
 /* A paragraph's language as CLD2 gave it (see foreign_edges). */
-enum { SHORT_LANG_MEMO = 6 };
+enum { SHORT_LANG_MEMO = 8 };
 struct short_lang_memo {
 	struct buf text;
 	const char *lang;

@@ -124,6 +124,7 @@ struct window {
 	struct record record; /* the record leaving the window */
 	struct buf text;      /* the normalised text of the record coming in */
 	uint64_t *keys;       /* and its lines' template keys */
+	unsigned char *wide;  /* and which of its lines have more than 8 words */
 	size_t key_cap;
 };
 
@@ -327,13 +328,14 @@ int main(int argc, char **argv)
 				if (w.key_cap < key_count) {
 					w.key_cap = key_count;
 					w.keys = xrealloc(w.keys, 2 * key_count * sizeof *w.keys);
+					w.wide = xrealloc(w.wide, key_count);
 				}
 				/* w->keys: the keys of the lines in the site (for
 				 * the window); after them the lines' own */
 				template_span_keys(text, cleaner.norm.spans, key_count, site_key,
-						   w.keys + w.key_cap, w.keys);
+						   w.keys + w.key_cap, w.keys, w.wide);
 				template_prepare(&w.memory, site_key, text, w.text.len,
-						 w.keys + w.key_cap, w.keys, key_count);
+						 w.keys + w.key_cap, w.keys, w.wide, key_count);
 			}
 			while (w.count == w.cap || w.bytes > WINDOW_BYTES)
 				pop(&w, &cleaner, out, &line);
@@ -367,6 +369,7 @@ int main(int argc, char **argv)
 		record_free(&w.record);
 		buf_free(&w.text);
 		free(w.keys);
+		free(w.wide);
 		template_free(&w.memory);
 	}
 	patterns_free(&args.patterns);

@@ -357,7 +357,7 @@ static bool is_nfc(const char *s, size_t n)
 {
 	size_t i = 0;
 	for (;;) {
-		i = scan_skip_ascii(s, i, n);
+		i = scan_skip_below_300(s, i, n);
 		if (i >= n)
 			return true;
 		uint32_t cp;
@@ -397,7 +397,7 @@ static size_t map_first_change(const char *s, size_t n)
 {
 	size_t i = 0;
 	for (;;) {
-		i = scan_skip_plain(s, i, n);
+		i = scan_skip_unmapped(s, i, n);
 		if (i >= n || (unsigned char)s[i] < 0x80)
 			return i;
 		uint32_t cp;
@@ -419,9 +419,9 @@ static void map_characters(const char *s, size_t n, size_t at, struct buf *out)
 	w += at;
 	size_t i = at;
 	while (i < n) {
-		/* Plain printable ASCII and line breaks, most of any text, go
-		 * over in runs. */
-		size_t run = scan_skip_plain(s, i, n);
+		/* Plain printable ASCII, line breaks and the characters kept
+		 * as they are, most of any text, go over in runs. */
+		size_t run = scan_skip_unmapped(s, i, n);
 		if (run > i) {
 			memcpy(w, s + i, run - i);
 			w += run - i;
@@ -466,6 +466,21 @@ static void map_characters(const char *s, size_t n, size_t at, struct buf *out)
  * three or more lines (two when the first is indented), every one but the
  * last 40 to 90 characters long (the first of three or more may be
  * shorter). Quoted mail (> or |>) is never joined. */
+/* How many spaces in s[0..n) follow a space: what folding runs of spaces
+ * to one takes away. */
+static size_t count_pairs(const char *s, size_t n)
+{
+	size_t pairs = 0;
+	for (size_t i = scan_find_double_space(s, 0, n); i < n; i = scan_find_double_space(s, i, n)) {
+		size_t j = i + 1;
+		while (j < n && s[j] == ' ')
+			j++;
+		pairs += j - i - 1;
+		i = j;
+	}
+	return pairs;
+}
+
 static bool is_wrapped(const struct normalize_line *l, size_t count)
 {
 	/* An indented first line is the wire format's paragraph mark: then
@@ -484,9 +499,10 @@ static bool is_wrapped(const struct normalize_line *l, size_t count)
 		 * the sign-off " Reuter"). Widths are in characters, as the
 		 * wrapping was, with runs of spaces counted once: the line comes
 		 * out folded, and a second run must decide as the first did. */
-		size_t len = utf8_count(l[i].p + l[i].indent, l[i].n - l[i].indent);
-		for (size_t k = l[i].indent + 1; k < l[i].n; k++)
-			len -= l[i].p[k] == ' ' && l[i].p[k - 1] == ' ';
+		size_t len = l[i].is_ascii ? l[i].n - l[i].indent
+					   : utf8_count(l[i].p + l[i].indent, l[i].n - l[i].indent);
+		if (l[i].has_pair) /* else there is no run to count */
+			len -= count_pairs(l[i].p + l[i].indent, l[i].n - l[i].indent);
 		if ((i > 0 || count == 2) && len < 40)
 			return false;
 		if (len > 90)
@@ -542,9 +558,9 @@ static void assemble(const char *s, size_t n, struct buf *out, struct normalize_
 		/* Gather a block of non-blank lines. */
 		count = 0;
 		while (i < n) {
-			bool pair;
-			size_t e = scan_line(s, i, n, &pair);
-			struct normalize_line l = {s + i, e - i, 0, pair, false};
+			bool pair, ascii;
+			size_t e = scan_line(s, i, n, &pair, &ascii);
+			struct normalize_line l = {s + i, e - i, 0, pair, false, ascii};
 			while (l.indent < l.n && l.p[l.indent] == ' ')
 				l.indent++;
 			while (l.n > l.indent && l.p[l.n - 1] == ' ')

@@ -11,8 +11,9 @@ struct normalize_line {
 	const char *p;
 	size_t n;      /* without trailing spaces */
 	size_t indent; /* leading spaces */
-	bool has_pair; /* two spaces in a row somewhere in the line */
+	bool has_pair; /* two spaces in a row may be in it past the indent (false: none is) */
 	bool is_trimmed; /* n is less than the line: it ended in spaces */
+	bool is_ascii;   /* no byte of 0x80 or above (false: there may be) */
 };
 
 /* A line of normalised text. */

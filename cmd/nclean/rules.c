@@ -56,19 +56,46 @@ static inline uint64_t lower8(uint64_t w)
 /* Appends s lowercased (simple case mapping) to out; with only_alnum,
  * only its letters and digits: what two lines that differ in punctuation
  * and spacing have in common. */
+/* What an ASCII byte becomes in a key (lower with only_alnum): letters
+ * lowercased, digits as they are, the rest 0 (dropped). */
+static const unsigned char alnum_key[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+	['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+	['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+	['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 static void lower(const char *s, size_t n, bool only_alnum, struct buf *out)
 {
 	buf_reserve(out, n + 4);
 	size_t i = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (!only_alnum && i + 8 <= n) {
+		if (i + 8 <= n) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);
 			if (!(w & 0x8080808080808080u)) {
-				w = lower8(w);
-				memcpy(out->data + out->len, &w, 8);
-				out->len += 8;
+				if (!only_alnum) {
+					w = lower8(w);
+					memcpy(out->data + out->len, &w, 8);
+					out->len += 8;
+				} else {
+					/* without a branch on what each byte is */
+					char *o = out->data;
+					size_t len = out->len;
+					for (int k = 0; k < 8; k++) {
+						unsigned char b = alnum_key[(unsigned char)s[i + k]];
+						o[len] = (char)b;
+						len += b != 0;
+					}
+					out->len = len;
+				}
 				i += 8;
 				continue;
 			}
@@ -286,12 +313,8 @@ bool rule_title_repeat(const struct rule_context *c, const char *s, size_t n, st
 	return same;
 }
 
-/* Separators of link lists, as UTF-8, with their lengths. */
-static const struct {
-	const char *bytes;
-	size_t len;
-} separators[] = {{"\xC2\xBB", 2}, {"\xE2\x80\xA2", 3}, {"|", 1}, {"\xC2\xB7", 2},
-		  {"\xE2\x80\xBA", 3}, {"\xE2\x96\xAA", 3}, {"\xE2\x96\xBA", 3}};
+/* Separators of link lists: » (C2 BB), • (E2 80 A2), |, · (C2 B7),
+ * › (E2 80 BA), ▪ (E2 96 AA), ► (E2 96 BA). */
 
 bool rule_menu(const char *s, size_t n)
 {
@@ -301,19 +324,22 @@ bool rule_menu(const char *s, size_t n)
 		return false;
 	if (starts_with(s, n, "\xC2\xBB") || starts_with(s, n, "\xE2\x80\xBA"))
 		return rule_word_count(s, n) <= 15;
+	/* No separator starts another: at most one is where a first byte
+	 * stands, and it is told by the bytes after it. */
+	const unsigned char *u = (const unsigned char *)s;
 	size_t seps = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c != '|' && c != 0xC2 && c != 0xE2)
-			continue;
-		for (size_t j = 0; j < sizeof separators / sizeof *separators; j++) {
-			size_t k = separators[j].len;
-			if (n - i >= k && memcmp(s + i, separators[j].bytes, k) == 0) {
-				seps++;
-				i += k - 1;
-				break;
-			}
-		}
+	for (size_t i = scan_find3(s, 0, n, '|', '\xC2', '\xE2'); i < n;
+	     i = scan_find3(s, i, n, '|', '\xC2', '\xE2')) {
+		size_t k = 0;
+		if (u[i] == '|')
+			k = 1;
+		else if (u[i] == 0xC2)
+			k = n - i >= 2 && (u[i + 1] == 0xBB || u[i + 1] == 0xB7) ? 2 : 0;
+		else if (n - i >= 3 && ((u[i + 1] == 0x80 && (u[i + 2] == 0xA2 || u[i + 2] == 0xBA)) ||
+					(u[i + 1] == 0x96 && (u[i + 2] == 0xAA || u[i + 2] == 0xBA))))
+			k = 3;
+		seps += k != 0;
+		i += k ? k : 1;
 	}
 	if (seps < 2)
 		return false;
@@ -376,6 +402,20 @@ bool rule_ticker(const char *s, size_t n, struct buf *scratch)
 	return rule_ticker_hint(s, n, scratch, true);
 }
 
+/* Whether a line starting with byte c may start with a head of
+ * rule_ticker_hint (what strchr("lLbBsSeEdDuU\xC3", c) says: the NUL
+ * too). */
+static inline bool may_start_head(unsigned char c)
+{
+	switch (c) {
+	case 'l': case 'L': case 'b': case 'B': case 's': case 'S': case 'e': case 'E':
+	case 'd': case 'D': case 'u': case 'U': case 0xC3: case 0:
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool rule_ticker_hint(const char *s, size_t n, struct buf *scratch, bool may_bullet)
 {
 	static const struct word heads[] = {
@@ -385,7 +425,7 @@ bool rule_ticker_hint(const char *s, size_t n, struct buf *scratch, bool may_bul
 	bool ticker = false;
 	/* A head starts the folded line, and an ASCII byte folds to itself
 	 * lowercased: two ASCII bytes that start no head rule it out. */
-	bool may_start = n && strchr("lLbBsSeEdDuU\xC3", s[0]);
+	bool may_start = n && may_start_head((unsigned char)s[0]);
 	if (may_start && n >= 2 && (unsigned char)s[0] < 0x80 && (unsigned char)s[1] < 0x80) {
 		char a = (char)lower_ascii((unsigned char)s[0]), b = (char)lower_ascii((unsigned char)s[1]);
 		may_start = (a == 'l' && b == 'a') || (a == 'b' && b == 'r') || (a == 's' && b == 'o') ||
@@ -600,7 +640,7 @@ bool rule_attribution(struct rule_line *l)
 	const char *p = line_fold(l, &len);
 	bool credit = false;
 	for (const struct word *st = starts; st->s && !credit; st++)
-		credit = len >= st->n && memcmp(p, st->s, st->n) == 0;
+		credit = len >= st->n && p[0] == st->s[0] && memcmp(p, st->s, st->n) == 0;
 	static struct word_set reserved_set = {reserved, false, {0}, 0, {0}};
 	return credit || contains_any(p, len, &reserved_set) || in_list(p, len, agencies);
 }
@@ -638,6 +678,9 @@ bool rule_interface_words(const char *s, size_t n, struct buf *scratch)
 	/* The first two bytes of the words (every word has two), a bit each:
 	 * most word starts are ruled out by one look. */
 	static uint64_t pairs[65536 / 64];
+	/* The first four bytes of the words of four bytes or more: one
+	 * compare rules out most of the words that start the same. */
+	static uint32_t head4[WORDS];
 	static bool ready;
 	if (!ready) {
 		size_t k = 0;
@@ -650,6 +693,8 @@ bool rule_interface_words(const char *s, size_t n, struct buf *scratch)
 		bucket_start[256] = (unsigned char)k;
 		for (size_t w = 0; w < WORDS; w++) {
 			lens[w] = strlen(words[w]);
+			if (lens[w] >= 4)
+				memcpy(&head4[w], words[w], 4);
 			unsigned pair = (unsigned char)words[w][0] << 8 | (unsigned char)words[w][1];
 			pairs[pair / 64] |= (uint64_t)1 << (pair % 64);
 		}
@@ -668,8 +713,15 @@ bool rule_interface_words(const char *s, size_t n, struct buf *scratch)
 		if (pairs[pair / 64] >> (pair % 64) & 1)                                  \
 			for (size_t k = bucket_start[p[i_]]; k < bucket_start[p[i_] + 1]; k++) { \
 				size_t w = order[k];                                      \
-				if (lens[w] <= len - i_ &&                                \
-				    memcmp(p + i_, words[w], lens[w]) == 0)               \
+				if (lens[w] > len - i_)                                   \
+					continue;                                         \
+				if (lens[w] >= 4) {                                       \
+					uint32_t h_;                                      \
+					memcpy(&h_, p + i_, 4);                           \
+					if (h_ != head4[w])                               \
+						continue;                                 \
+				}                                                         \
+				if (memcmp(p + i_, words[w], lens[w]) == 0)               \
 					return true;                                      \
 			}                                                                 \
 	} while (0)
@@ -713,17 +765,22 @@ size_t rule_split_title(const char *title, size_t n, const char *text, size_t te
 {
 	static const char *const seps[] = {" \xE2\x80\x93 ", " \xE2\x80\x94 ", " | ", " - ",
 					   " :: ", NULL};
+	/* The last separator in the title: every one starts with a space. */
 	const char *best = NULL;
 	size_t best_len = 0;
 	bool strong = false;
-	for (const char *const *sep = seps; *sep; sep++) {
-		size_t k = strlen(*sep);
-		for (const char *p = title; (p = memmem(p, n - (size_t)(p - title), *sep, k)); p += k)
-			if (!best || p > best) {
-				best = p;
+	for (size_t i = n; i-- > 0 && !best;) {
+		if (title[i] != ' ')
+			continue;
+		for (const char *const *sep = seps; *sep; sep++) {
+			size_t k = strlen(*sep);
+			if (k <= n - i && memcmp(title + i, *sep, k) == 0) {
+				best = title + i;
 				best_len = k;
 				strong = strcmp(*sep, " | ") == 0;
+				break;
 			}
+		}
 	}
 	if (!best)
 		return n;

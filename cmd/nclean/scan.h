@@ -171,6 +171,26 @@ static inline bool scan_has3(const char *str, size_t n, char a, char b, char c)
 	return false;
 }
 
+/* The offset of the first of the bytes a, b and c at or after i, or n. */
+static inline size_t scan_find3(const char *str, size_t i, size_t n, char a, char b, char c)
+{
+	const unsigned char *s = (const unsigned char *)str;
+#ifdef __SSE2__
+	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)), _mm_cmpeq_epi8(v, vc)));
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	for (; i < n; i++)
+		if (s[i] == (unsigned char)a || s[i] == (unsigned char)b || s[i] == (unsigned char)c)
+			return i;
+	return n;
+}
+
 /* The offset of the first byte of 0x80 or above at or after i, or n. */
 static inline size_t scan_skip_ascii(const char *str, size_t i, size_t n)
 {
@@ -211,6 +231,63 @@ static inline size_t scan_skip_plain(const char *str, size_t i, size_t n)
 }
 
 
+/* The offset of the first byte at or after i that may start a code point
+ * of U+0300 or above (a lead byte of 0xCC or above), or n. Below U+0300
+ * every character is a starter that no NFC composition excludes. */
+static inline size_t scan_skip_below_300(const char *str, size_t i, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+#ifdef __SSE2__
+	const __m128i top = _mm_set1_epi8((char)0xCB);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		/* v <= 0xCB, unsigned: max(v, 0xCB) is 0xCB */
+		__m128i ok = _mm_cmpeq_epi8(_mm_max_epu8(v, top), top);
+		unsigned mask = (unsigned)_mm_movemask_epi8(ok) ^ 0xFFFFu;
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && s[i] <= 0xCB)
+		i++;
+	return i;
+}
+
+/* The offset of the first byte at or after i that is neither printable
+ * ASCII, '\n', nor a byte of 0x80 and above that cannot start one of the
+ * characters the normaliser maps (U+0080-U+00AD: lead 0xC2; U+1680: 0xE1;
+ * U+2000-U+2060: 0xE2; U+3000: 0xE3; U+FEFF: 0xEF), or n. Text in UTF-8
+ * stops only there, at the start of a character. */
+static inline size_t scan_skip_unmapped(const char *str, size_t i, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+#ifdef __SSE2__
+	/* Signed compares: bytes of 0x80 and above are negative. */
+	const __m128i low = _mm_set1_epi8(0x1F), high = _mm_set1_epi8(0x7F),
+		      nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128(),
+		      c2 = _mm_set1_epi8((char)0xC2), e1 = _mm_set1_epi8((char)0xE1),
+		      ef = _mm_set1_epi8((char)0xEF);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i plain = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, low), _mm_cmplt_epi8(v, high)),
+					     _mm_cmpeq_epi8(v, nl));
+		/* E1, E2 and E3: v - 0xE1 below 3, unsigned */
+		__m128i in_e = _mm_cmpeq_epi8(_mm_min_epu8(_mm_sub_epi8(v, e1), _mm_set1_epi8(2)),
+					      _mm_sub_epi8(v, e1));
+		__m128i lead = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, ef)),
+					    in_e);
+		__m128i high_ok = _mm_andnot_si128(lead, _mm_cmplt_epi8(v, zero));
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(plain, high_ok)) ^ 0xFFFFu;
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && ((s[i] >= 0x20 && s[i] < 0x7F) || s[i] == '\n' ||
+			 (s[i] >= 0x80 && s[i] != 0xC2 && (s[i] < 0xE1 || s[i] > 0xE3) && s[i] != 0xEF)))
+		i++;
+	return i;
+}
+
 /* Whether the eight bytes at s hold two spaces in a row. */
 static inline bool scan_double_space8(const unsigned char *s)
 {
@@ -246,22 +323,30 @@ static inline size_t scan_skip_clean(const char *str, size_t i, size_t n)
 }
 
 /* The offset of the first '\n' at or after i, or n; *pair says whether
- * two spaces in a row stand in s[i..] before it. */
-static inline size_t scan_line(const char *str, size_t i, size_t n, bool *pair)
+ * two spaces in a row stand in s[i..] before it, *ascii whether all its
+ * bytes there are below 0x80. */
+static inline size_t scan_line(const char *str, size_t i, size_t n, bool *pair, bool *ascii)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	bool found = false, space = false; /* the byte before is a space */
+	unsigned high = 0; /* bytes of 0x80 and above seen */
 #ifdef __SSE2__
 	const __m128i nl = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' ');
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		unsigned lines = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
 		unsigned spaces = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp));
-		if (lines)
-			spaces &= (1u << __builtin_ctz(lines)) - 1; /* the bytes before it */
+		unsigned highs = (unsigned)_mm_movemask_epi8(v);
+		if (lines) {
+			unsigned before = (1u << __builtin_ctz(lines)) - 1; /* the bytes before it */
+			spaces &= before;
+			highs &= before;
+		}
 		found |= (spaces & (spaces >> 1)) != 0 || (space && (spaces & 1));
+		high |= highs;
 		if (lines) {
 			*pair = found;
+			*ascii = !high;
 			return i + (size_t)__builtin_ctz(lines);
 		}
 		space = spaces >> 15;
@@ -270,8 +355,10 @@ static inline size_t scan_line(const char *str, size_t i, size_t n, bool *pair)
 	for (; i < n && s[i] != '\n'; i++) {
 		found |= space && s[i] == ' ';
 		space = s[i] == ' ';
+		high |= s[i] & 0x80;
 	}
 	*pair = found;
+	*ascii = !high;
 	return i;
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <utf8proc.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -15,24 +16,49 @@
 #include "diag.h"
 #include "normalize.h"
 #include "rules.h"
+#include "scan.h"
 #include "utf8.h"
 
 struct template_entry {
 	uint64_t key;   /* 0: an empty slot */
 	uint32_t count; /* records that held the line */
-	uint32_t site;  /* in sites: the first site's fingerprint, 0 once a second is seen */
+	/* in sites: the first site's fingerprint, 0 once a second is seen;
+	 * in by_site, where no lookup needs the site: the round of the last
+	 * record counted (template_commit), 0 for none */
+	uint32_t tag;
 };
 
 /* A line is keyed by at least this many bytes: shorter ones ("1.", "X")
  * say nothing of a template. */
 enum { MIN_KEY = 4, MULTI_SITE = 0 };
-enum { DEDUPE_MAX = TEMPLATE_DEDUPE_MAX, DEDUPE_SLOTS = TEMPLATE_DEDUPE_SLOTS };
 
 static void keys_init(void);
 
+/* A table's slots, zeroed. They come straight from the system, in huge
+ * pages where it gives them: every record's lines hit the tables at
+ * random places, and with 4 KiB pages a large table costs a page fault
+ * for each page first touched and a TLB miss on most lookups. */
+static struct template_entry *slots_alloc(size_t cap)
+{
+	size_t size = cap * sizeof(struct template_entry);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("out of memory (%zu bytes for the template memory)", size);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, size, MADV_HUGEPAGE); /* a hint: without it, small pages */
+#endif
+	return p;
+}
+
+static void slots_free(struct template_entry *slots, size_t cap)
+{
+	if (slots)
+		munmap(slots, cap * sizeof *slots);
+}
+
 static void table_init(struct template_table *t, size_t cap)
 {
-	t->slots = xcalloc(cap, sizeof *t->slots);
+	t->slots = slots_alloc(cap);
 	t->count = 0;
 	t->cap = cap;
 	t->floor = 0;
@@ -55,38 +81,69 @@ static void table_put(struct template_table *t, size_t i, struct template_entry 
 }
 
 /* Forgets the entries of the lowest counts until at most half the table
- * is used. */
-static void table_evict(struct template_table *t)
+ * is used. The entries kept move into *spare (a table of the same size,
+ * made on first use), and the old slots become the spare: both tables
+ * share one, so that their pages are faulted in once, not at every
+ * eviction. */
+static void table_evict(struct template_table *t, struct template_entry **spare)
 {
 	while (t->count > t->cap / 2) {
 		t->floor++;
 		struct template_entry *old = t->slots;
-		t->slots = xcalloc(t->cap, sizeof *t->slots);
+		if (*spare)
+			memset(*spare, 0, t->cap * sizeof **spare);
+		else
+			*spare = slots_alloc(t->cap);
+		t->slots = *spare;
 		t->count = 0;
 		for (size_t i = 0; i < t->cap; i++)
 			if (old[i].key && old[i].count > t->floor)
 				table_put(t, table_find(t, old[i].key), old[i]);
-		free(old);
+		*spare = old;
 	}
 }
 
 /* Counts one more record holding key (of site fingerprint site). */
-static void table_add(struct template_table *t, uint64_t key, uint32_t site)
+static void table_add(struct template_table *t, uint64_t key, uint32_t site,
+		      struct template_entry **spare)
 {
 	size_t i = table_find(t, key);
 	struct template_entry *e = &t->slots[i];
 	if (e->key) {
 		if (e->count < UINT32_MAX)
 			e->count++;
-		if (e->site != site)
-			e->site = MULTI_SITE;
+		if (e->tag != site)
+			e->tag = MULTI_SITE;
 		return;
 	}
 	if ((t->count + 1) * 4 > t->cap * 3) {
-		table_evict(t);
+		table_evict(t, spare);
 		i = table_find(t, key);
 	}
 	table_put(t, i, (struct template_entry){key, 1, site});
+}
+
+/* Counts one more record, of round, holding key (in by_site); with once,
+ * unless that record counted it already: returns whether it had. */
+static bool table_count(struct template_table *t, uint64_t key, uint32_t round, bool once,
+			struct template_entry **spare)
+{
+	size_t i = table_find(t, key);
+	struct template_entry *e = &t->slots[i];
+	if (e->key) {
+		if (once && e->tag == round)
+			return true;
+		if (e->count < UINT32_MAX)
+			e->count++;
+		e->tag = round;
+		return false;
+	}
+	if ((t->count + 1) * 4 > t->cap * 3) {
+		table_evict(t, spare);
+		i = table_find(t, key);
+	}
+	table_put(t, i, (struct template_entry){key, 1, round});
+	return false;
 }
 
 /* The entry of key, or an empty one. */
@@ -110,8 +167,9 @@ void template_init(struct template_memory *t, size_t capacity, unsigned min_reco
 
 void template_free(struct template_memory *t)
 {
-	free(t->by_site.slots);
-	free(t->sites.slots);
+	slots_free(t->by_site.slots, t->by_site.cap);
+	slots_free(t->sites.slots, t->sites.cap);
+	slots_free(t->spare, t->capacity);
 	idset_free(&t->texts);
 	free(t->pairs);
 	memset(t, 0, sizeof *t);
@@ -277,16 +335,43 @@ __attribute__((target("ssse3,popcnt"))) static size_t compact_ssse3(const char *
 	}
 	return fill + compact_bytes(s + i, n - i, out + fill);
 }
+
+/* compact_bytes with AVX-512 (VBMI2: Ice Lake, Zen 4 and later, checked
+ * when the program starts): 64 bytes at once, the bytes kept moved
+ * together by one compress; out takes 64 bytes past what is written. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
+compact_avx512(const char *s, size_t n, unsigned char *out)
+{
+	const __m512i a = _mm512_set1_epi8('A'), la = _mm512_set1_epi8('a'),
+		      zero = _mm512_set1_epi8('0'), letters = _mm512_set1_epi8(26),
+		      digits = _mm512_set1_epi8(10), case_bit = _mm512_set1_epi8(0x20);
+	size_t fill = 0;
+	for (size_t i = 0; i < n; i += 64) {
+		/* the last block is loaded in part: the rest reads as 0, dropped */
+		__mmask64 in = n - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - i)) - 1;
+		__m512i v = _mm512_maskz_loadu_epi8(in, s + i);
+		__mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, a), letters);
+		__mmask64 lower = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, la), letters);
+		__mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero), digits);
+		__mmask64 keep = (upper | lower | digit | _mm512_movepi8_mask(v)) & in;
+		__m512i bytes = _mm512_or_si512(v, _mm512_maskz_mov_epi8(upper, case_bit));
+		_mm512_storeu_si512((void *)(out + fill), _mm512_maskz_compress_epi8(keep, bytes));
+		fill += (size_t)__builtin_popcountll(keep);
+	}
+	return fill;
+}
 #endif
 
-/* Whether compact_ssse3 may run, decided once. */
-static bool use_ssse3;
+/* Which compact_ variant runs, decided once. */
+static bool use_ssse3, use_avx512;
 
 static void keys_init(void)
 {
 #ifdef HAVE_SSSE3_KEYS
 	__builtin_cpu_init();
 	use_ssse3 = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
+	use_avx512 = use_ssse3 && __builtin_cpu_supports("avx512f") &&
+		     __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2");
 	for (unsigned m = 0; m < 256; m++) {
 		unsigned k = 0;
 		for (unsigned b = 0; b < 8; b++)
@@ -302,14 +387,16 @@ static void keys_init(void)
 static inline void key_add(struct key_maker *k, const char *s, size_t n)
 {
 	/* at most this much at once: the chunk keeps room for 16 bytes more */
-	enum { STEP = sizeof k->chunk - 32 };
+	enum { STEP = sizeof k->chunk - 128 };
 	size_t i = 0;
 	while (i < n) {
 		size_t take = n - i < STEP ? n - i : STEP;
-		if (k->fill + take + 16 > sizeof k->chunk)
+		if (k->fill + take + 64 > sizeof k->chunk)
 			key_flush(k);
 #ifdef HAVE_SSSE3_KEYS
-		if (use_ssse3)
+		if (use_avx512)
+			k->fill += compact_avx512(s + i, take, k->chunk + k->fill);
+		else if (use_ssse3)
 			k->fill += compact_ssse3(s + i, take, k->chunk + k->fill);
 		else
 #endif
@@ -361,9 +448,12 @@ static uint32_t fingerprint(uint64_t site)
 	return f == MULTI_SITE ? 1 : f;
 }
 
-/* A line's key and its key in a site. */
+/* A line's key and its key in a site, and whether the line has more than
+ * eight words (only then is its key counted in sites: template_query_is_
+ * template asks whether other sites hold a line only of such lines). */
 struct key_pair {
 	uint64_t key, site_key;
+	bool wide;
 };
 
 /* Sorts pairs[0..n) by key in ascending order, with tmp of n pairs: runs
@@ -433,12 +523,21 @@ static void prefetch_slot(const struct template_table *t, uint64_t key)
 /* How far ahead the slots are loaded, in keys. */
 enum { AHEAD = 16 };
 
+/* Whether the line s[0..n) has more than eight words. */
+static inline bool is_wide(const char *s, size_t n)
+{
+	return scan_words(s, n, 9) > 8; /* rule_word_count, up to 9 */
+}
+
 void template_span_keys(const char *text, const struct normalize_span *spans, size_t count,
-			uint64_t site, uint64_t *keys, uint64_t *site_keys)
+			uint64_t site, uint64_t *keys, uint64_t *site_keys, unsigned char *wide)
 {
 	for (size_t i = 0; i < count; i++) {
-		keys[i] = template_line_key(text + spans[i].start, spans[i].end - spans[i].start);
+		const char *s = text + spans[i].start;
+		size_t n = spans[i].end - spans[i].start;
+		keys[i] = template_line_key(s, n);
 		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
+		wide[i] = keys[i] && is_wide(s, n);
 	}
 }
 
@@ -461,7 +560,8 @@ size_t template_text_keys(const char *text, size_t n, uint64_t **keys, size_t *c
 }
 
 void template_prepare(struct template_memory *t, uint64_t site, const char *text, size_t n,
-		      const uint64_t *keys, const uint64_t *site_keys, size_t key_count)
+		      const uint64_t *keys, const uint64_t *site_keys, const unsigned char *wide,
+		      size_t key_count)
 {
 	t->prepared_site = site;
 	t->prepared_hash = XXH3_64bits_withSeed(text, n, site);
@@ -471,44 +571,37 @@ void template_prepare(struct template_memory *t, uint64_t site, const char *text
 		t->pairs = xrealloc(t->pairs, 2 * t->pair_cap * sizeof *t->pairs);
 	}
 	size_t count = 0;
+	/* a key of 1 in the site may stand for two keys (site_line_key) */
+	bool plain = site_total_key(site) != 1;
 	for (size_t i = 0; i < key_count; i++)
-		if (keys[i]) /* lines too short to count have none */
-			t->pairs[count++] = (struct key_pair){keys[i], site_keys[i]};
-	size_t unique = 0;
+		if (keys[i]) { /* lines too short to count have none */
+			t->pairs[count++] = (struct key_pair){keys[i], site_keys[i], wide[i] != 0};
+			plain &= site_keys[i] != 1;
+		}
 	/* A record counts each of its lines once, and in the order of their
 	 * keys: that order decides which entries a table that fills up in the
 	 * middle of it forgets. Far from full, no order makes a difference
-	 * (where a key lands is nothing a lookup sees): the repeats go by a
-	 * small set, in the order of the lines, without a sort. */
-	if (count <= DEDUPE_MAX && (t->by_site.count + count + 1) * 4 <= t->by_site.cap * 3 &&
-	    (t->sites.count + count) * 4 <= t->sites.cap * 3) {
-		if (++t->dedupe_round == 0) { /* once in 2^32 records: stamps anew */
-			memset(t->dedupe, 0, sizeof t->dedupe);
-			t->dedupe_round = 1;
-		}
-		uint32_t round = t->dedupe_round;
-		for (size_t i = 0; i < count; i++) {
-			uint64_t k = t->pairs[i].key;
-			size_t j = (size_t)(k ^ (k >> 32)) & (DEDUPE_SLOTS - 1);
-			while (t->dedupe[j].round == round && t->dedupe[j].key != k)
-				j = (j + 1) & (DEDUPE_SLOTS - 1);
-			if (t->dedupe[j].round == round)
-				continue; /* a repeat */
-			t->dedupe[j].round = round;
-			t->dedupe[j].key = k;
-			t->pairs[unique++] = t->pairs[i];
-		}
-	} else {
+	 * (where a key lands is nothing a lookup sees): the lines are counted
+	 * in their order, and a repeat is known by its entry in by_site, which
+	 * the record counted already (its tag). Two lines have the same key in
+	 * the site when they have the same key: site_line_key is one to one
+	 * but where it gives 1 (0 made 1), which goes the long way. */
+	t->prepared_sorted = !plain || (t->by_site.count + count + 1) * 4 > t->by_site.cap * 3 ||
+			     (t->sites.count + count) * 4 > t->sites.cap * 3;
+	if (t->prepared_sorted) {
 		sort_pairs(t->pairs, count, t->pairs + t->pair_cap);
+		size_t unique = 0;
 		for (size_t i = 0; i < count; i++)
 			if (i == 0 || t->pairs[i].key != t->pairs[i - 1].key)
 				t->pairs[unique++] = t->pairs[i];
+		count = unique;
 	}
-	for (size_t i = 0; i < unique; i++) {
+	for (size_t i = 0; i < count; i++) {
 		prefetch_slot(&t->by_site, t->pairs[i].site_key);
-		prefetch_slot(&t->sites, t->pairs[i].key);
+		if (t->pairs[i].wide)
+			prefetch_slot(&t->sites, t->pairs[i].key);
 	}
-	t->prepared = unique;
+	t->prepared = count;
 }
 
 void template_commit(struct template_memory *t)
@@ -518,19 +611,29 @@ void template_commit(struct template_memory *t)
 		return; /* an exact copy says nothing of the template */
 	if (t->texts.count >= t->capacity)
 		idset_clear(&t->texts);
-	size_t unique = t->prepared;
+	if (++t->round == 0) { /* once in 2^32 records: the tags start anew */
+		for (size_t i = 0; i < t->by_site.cap; i++)
+			t->by_site.slots[i].tag = 0;
+		t->round = 1;
+	}
+	uint32_t round = t->round;
+	size_t count = t->prepared;
+	bool once = !t->prepared_sorted;
 	const struct key_pair *pairs = t->pairs;
 	uint32_t f = fingerprint(site);
-	table_add(&t->by_site, site_total_key(site), f);
-	for (size_t i = 0; i < unique; i++) {
+	table_count(&t->by_site, site_total_key(site), round, false, &t->spare);
+	for (size_t i = 0; i < count; i++) {
 		/* again, for the entries that left the cache since, or a table
 		 * that was made anew when it was full */
-		if (i + AHEAD < unique) {
+		if (i + AHEAD < count) {
 			prefetch_slot(&t->by_site, pairs[i + AHEAD].site_key);
-			prefetch_slot(&t->sites, pairs[i + AHEAD].key);
+			if (pairs[i + AHEAD].wide)
+				prefetch_slot(&t->sites, pairs[i + AHEAD].key);
 		}
-		table_add(&t->by_site, pairs[i].site_key, f);
-		table_add(&t->sites, pairs[i].key, f);
+		if (table_count(&t->by_site, pairs[i].site_key, round, once, &t->spare))
+			continue; /* a repeat of a line counted */
+		if (pairs[i].wide)
+			table_add(&t->sites, pairs[i].key, f, &t->spare);
 	}
 }
 
@@ -540,12 +643,22 @@ void template_add(struct template_memory *t, uint64_t site, const char *text, si
 	size_t cap = 0;
 	size_t count = template_text_keys(text, n, &keys, &cap);
 	uint64_t *site_keys = xmalloc((count ? count : 1) * sizeof *site_keys);
-	for (size_t i = 0; i < count; i++)
+	unsigned char *wide = xmalloc(count ? count : 1);
+	for (size_t i = 0, line = 0; i < count; i++) {
+		/* the i-th non-empty line */
+		while (text[line] == '\n')
+			line++;
+		const char *nl = memchr(text + line, '\n', n - line);
+		size_t e = nl ? (size_t)(nl - text) : n;
 		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
-	template_prepare(t, site, text, n, keys, site_keys, count);
+		wide[i] = keys[i] && is_wide(text + line, e - line);
+		line = e;
+	}
+	template_prepare(t, site, text, n, keys, site_keys, wide, count);
 	template_commit(t);
 	free(keys);
 	free(site_keys);
+	free(wide);
 }
 
 void template_query_init(struct template_query *q, const struct template_memory *t,
@@ -588,10 +701,10 @@ bool template_query_is_template(const struct template_query *q, uint64_t query_k
 	uint32_t cp;
 	if (utf8_decode(s, n, &cp) && utf8proc_islower((utf8proc_int32_t)cp))
 		return false;
-	if (rule_word_count(s, n) <= 8)
+	if (!is_wide(s, n))
 		return true;
 	e = table_entry(&t->sites, template_line_key(s, n));
-	return !e->key || e->site != MULTI_SITE;
+	return !e->key || e->tag != MULTI_SITE;
 }
 
 bool template_is_template(const struct template_memory *t, uint64_t site, const char *s,

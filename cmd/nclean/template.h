@@ -9,10 +9,6 @@
 
 struct key_pair;
 
-/* The lines of a record that the template memory counts without sorting
- * their keys at most, and the slots of the set that finds their repeats. */
-enum { TEMPLATE_DEDUPE_MAX = 512, TEMPLATE_DEDUPE_SLOTS = 1024 };
-
 /* Template memory: a line that recurs in many different records of the
  * same site is part of the site's template (a footer, a "Related" heading,
  * a newsletter box), not of the article.
@@ -42,18 +38,15 @@ struct template_table {
 struct template_memory {
 	struct template_table by_site; /* (site, line) -> records holding it */
 	struct template_table sites;   /* line -> first site (or several) */
+	struct template_entry *spare;  /* the slots an eviction fills next */
 	struct idset texts;            /* whole texts counted */
 	size_t capacity;
 	unsigned min_records;
 	struct key_pair *pairs; /* one record's line keys, with their keys in the site */
 	size_t pair_cap;
-	/* a set of one record's keys, stamped with its round */
-	struct {
-		uint64_t key;
-		uint32_t round;
-	} dedupe[TEMPLATE_DEDUPE_SLOTS];
-	uint32_t dedupe_round;
-	size_t prepared;         /* the record prepared: its unique keys, */
+	uint32_t round;          /* of the record counted last (by_site's tags) */
+	size_t prepared;         /* the record prepared: its keys, */
+	bool prepared_sorted;    /* sorted, without repeats (else in line order), */
 	uint64_t prepared_site;  /* its site */
 	uint64_t prepared_hash;  /* and its text's hash */
 };
@@ -75,14 +68,16 @@ size_t template_text_keys(const char *text, size_t n, uint64_t **keys, size_t *c
 struct normalize_span;
 /* The keys of the count lines spans[] of text (its non-empty lines, in
  * order) into keys[0..count), and the same in site into site_keys (the
- * keys of queries, template_query_key; 0 where keys has 0). */
+ * keys of queries, template_query_key; 0 where keys has 0); wide[i] says
+ * whether line i (with a key) has more than eight words. */
 void template_span_keys(const char *text, const struct normalize_span *spans, size_t count,
-			uint64_t site, uint64_t *keys, uint64_t *site_keys);
+			uint64_t site, uint64_t *keys, uint64_t *site_keys, unsigned char *wide);
 /* template_add in two steps: the record's keys made ready, and their
  * entries on their way into the cache, without a change to the memory
  * (which may be looked up in between); then counted. */
 void template_prepare(struct template_memory *t, uint64_t site, const char *text, size_t n,
-		      const uint64_t *keys, const uint64_t *site_keys, size_t key_count);
+		      const uint64_t *keys, const uint64_t *site_keys, const unsigned char *wide,
+		      size_t key_count);
 void template_commit(struct template_memory *t);
 
 /* The key of the line s[0..n): 0 for a line too short to count. */
