@@ -645,6 +645,16 @@ bool rule_attribution(struct rule_line *l)
 	return credit || contains_any(p, len, &reserved_set) || in_list(p, len, agencies);
 }
 
+/* Whether p[0..n) is w[0..n) (folded) once its ASCII letters are
+ * lowercased. */
+static inline bool equal_folded(const unsigned char *p, const char *w, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (lower_ascii(p[k]) != (unsigned char)w[k])
+			return false;
+	return true;
+}
+
 bool rule_interface_words(const char *s, size_t n, struct buf *scratch)
 {
 	static const char *const words[] = {
@@ -700,28 +710,39 @@ bool rule_interface_words(const char *s, size_t n, struct buf *scratch)
 		}
 		ready = true;
 	}
-	buf_clear(scratch);
-	fold(s, n, scratch);
-	const unsigned char *p = (const unsigned char *)scratch->data;
-	size_t len = scratch->len;
+	/* The words are folded (lower case). A line of ASCII is looked at as
+	 * it is, its bytes lowercased as they are compared; any other line is
+	 * folded first. */
+	const unsigned char *p;
+	size_t len;
+	if (scan_skip_ascii(s, 0, n) == n) {
+		p = (const unsigned char *)s;
+		len = n;
+	} else {
+		buf_clear(scratch);
+		fold(s, n, scratch);
+		p = (const unsigned char *)scratch->data;
+		len = scratch->len;
+	}
 	/* A word of the list may start where the byte before is no letter or
 	 * digit (ASCII; bytes of 0x80 and above are letters here), or at 0. */
 #define TRY_WORD(at)                                                                      \
 	do {                                                                              \
 		size_t i_ = (at);                                                         \
-		unsigned pair = (unsigned)p[i_] << 8 | p[i_ + 1];                        \
+		unsigned char b0_ = lower_ascii(p[i_]);                                   \
+		unsigned pair = (unsigned)b0_ << 8 | lower_ascii(p[i_ + 1]);             \
 		if (pairs[pair / 64] >> (pair % 64) & 1)                                  \
-			for (size_t k = bucket_start[p[i_]]; k < bucket_start[p[i_] + 1]; k++) { \
+			for (size_t k = bucket_start[b0_]; k < bucket_start[b0_ + 1]; k++) { \
 				size_t w = order[k];                                      \
 				if (lens[w] > len - i_)                                   \
 					continue;                                         \
 				if (lens[w] >= 4) {                                       \
-					uint32_t h_;                                      \
+					uint64_t h_ = 0;                                  \
 					memcpy(&h_, p + i_, 4);                           \
-					if (h_ != head4[w])                               \
+					if ((uint32_t)lower8(h_) != head4[w])             \
 						continue;                                 \
 				}                                                         \
-				if (memcmp(p + i_, words[w], lens[w]) == 0)               \
+				if (equal_folded(p + i_, words[w], lens[w]))              \
 					return true;                                      \
 			}                                                                 \
 	} while (0)

@@ -64,10 +64,16 @@ static void table_init(struct template_table *t, size_t cap)
 	t->floor = 0;
 }
 
+/* The slot where key would be without collisions. */
+static inline size_t table_home(const struct template_table *t, uint64_t key)
+{
+	return (size_t)(key ^ (key >> 29)) & (t->cap - 1);
+}
+
 /* The slot of key: where it is, or the empty slot where it would go. */
 static size_t table_find(const struct template_table *t, uint64_t key)
 {
-	size_t mask = t->cap - 1, i = (size_t)(key ^ (key >> 29)) & mask;
+	size_t mask = t->cap - 1, i = table_home(t, key);
 	while (t->slots[i].key && t->slots[i].key != key)
 		i = (i + 1) & mask;
 	return i;
@@ -80,32 +86,46 @@ static void table_put(struct template_table *t, size_t i, struct template_entry 
 	t->count++;
 }
 
-/* Forgets the entries of the lowest counts until at most half the table
- * is used. The entries kept move into *spare (a table of the same size,
- * made on first use), and the old slots become the spare: both tables
- * share one, so that their pages are faulted in once, not at every
- * eviction. */
-static void table_evict(struct template_table *t, struct template_entry **spare)
+/* Empties slot i, moving back the entries after it in its run that may
+ * stand earlier (backward-shift deletion): every key stays where
+ * table_find looks for it. Slot i may hold another entry afterwards. */
+static void table_delete(struct template_table *t, size_t i)
 {
+	size_t mask = t->cap - 1;
+	for (size_t j = (i + 1) & mask; t->slots[j].key; j = (j + 1) & mask) {
+		/* the entry at j may move to i unless its home is in (i, j] */
+		size_t home = table_home(t, t->slots[j].key);
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			t->slots[i] = t->slots[j];
+			i = j;
+		}
+	}
+	t->slots[i] = (struct template_entry){0, 0, 0};
+	t->count--;
+}
+
+/* Forgets the entries of the lowest counts until at most half the table
+ * is used, in place: one pass over the slots, starting after an empty
+ * one so that no run is cut in two. */
+static void table_evict(struct template_table *t)
+{
+	size_t mask = t->cap - 1, empty = 0;
+	while (t->slots[empty].key) /* there is one: the table is never full */
+		empty++;
 	while (t->count > t->cap / 2) {
 		t->floor++;
-		struct template_entry *old = t->slots;
-		if (*spare)
-			memset(*spare, 0, t->cap * sizeof **spare);
-		else
-			*spare = slots_alloc(t->cap);
-		t->slots = *spare;
-		t->count = 0;
-		for (size_t i = 0; i < t->cap; i++)
-			if (old[i].key && old[i].count > t->floor)
-				table_put(t, table_find(t, old[i].key), old[i]);
-		*spare = old;
+		for (size_t k = 1; k <= t->cap; k++) {
+			size_t i = (empty + k) & mask;
+			/* an entry moved back into i is looked at in its turn */
+			while (t->slots[i].key && t->slots[i].count <= t->floor)
+				table_delete(t, i);
+		}
 	}
 }
 
 /* Counts one more record holding key (of site fingerprint site). */
-static void table_add(struct template_table *t, uint64_t key, uint32_t site,
-		      struct template_entry **spare)
+static void table_add(struct template_table *t, uint64_t key, uint32_t site)
 {
 	size_t i = table_find(t, key);
 	struct template_entry *e = &t->slots[i];
@@ -117,7 +137,7 @@ static void table_add(struct template_table *t, uint64_t key, uint32_t site,
 		return;
 	}
 	if ((t->count + 1) * 4 > t->cap * 3) {
-		table_evict(t, spare);
+		table_evict(t);
 		i = table_find(t, key);
 	}
 	table_put(t, i, (struct template_entry){key, 1, site});
@@ -125,8 +145,7 @@ static void table_add(struct template_table *t, uint64_t key, uint32_t site,
 
 /* Counts one more record, of round, holding key (in by_site); with once,
  * unless that record counted it already: returns whether it had. */
-static bool table_count(struct template_table *t, uint64_t key, uint32_t round, bool once,
-			struct template_entry **spare)
+static bool table_count(struct template_table *t, uint64_t key, uint32_t round, bool once)
 {
 	size_t i = table_find(t, key);
 	struct template_entry *e = &t->slots[i];
@@ -139,7 +158,7 @@ static bool table_count(struct template_table *t, uint64_t key, uint32_t round, 
 		return false;
 	}
 	if ((t->count + 1) * 4 > t->cap * 3) {
-		table_evict(t, spare);
+		table_evict(t);
 		i = table_find(t, key);
 	}
 	table_put(t, i, (struct template_entry){key, 1, round});
@@ -169,7 +188,6 @@ void template_free(struct template_memory *t)
 {
 	slots_free(t->by_site.slots, t->by_site.cap);
 	slots_free(t->sites.slots, t->sites.cap);
-	slots_free(t->spare, t->capacity);
 	idset_free(&t->texts);
 	free(t->pairs);
 	memset(t, 0, sizeof *t);
@@ -180,9 +198,9 @@ size_t template_bytes(size_t capacity)
 	size_t cap = 1024;
 	while (cap < capacity && cap < SIZE_MAX / 2 / sizeof(struct template_entry))
 		cap *= 2;
-	/* two tables, a third while one is rebuilt, and the text set (a table
-	 * of 8-byte slots at most half full) */
-	return 3 * cap * sizeof(struct template_entry) + 2 * cap * sizeof(uint64_t);
+	/* two tables (evictions work in place) and the text set (a table of
+	 * 8-byte slots at most half full) */
+	return 2 * cap * sizeof(struct template_entry) + 2 * cap * sizeof(uint64_t);
 }
 
 uint64_t template_site(const char *name, size_t n)
@@ -517,7 +535,7 @@ static void sort_pairs(struct key_pair *pairs, size_t n, struct key_pair *tmp)
  * counted or looked up. */
 static void prefetch_slot(const struct template_table *t, uint64_t key)
 {
-	__builtin_prefetch(&t->slots[(size_t)(key ^ (key >> 29)) & (t->cap - 1)]);
+	__builtin_prefetch(&t->slots[table_home(t, key)]);
 }
 
 /* How far ahead the slots are loaded, in keys. */
@@ -621,7 +639,7 @@ void template_commit(struct template_memory *t)
 	bool once = !t->prepared_sorted;
 	const struct key_pair *pairs = t->pairs;
 	uint32_t f = fingerprint(site);
-	table_count(&t->by_site, site_total_key(site), round, false, &t->spare);
+	table_count(&t->by_site, site_total_key(site), round, false);
 	for (size_t i = 0; i < count; i++) {
 		/* again, for the entries that left the cache since, or a table
 		 * that was made anew when it was full */
@@ -630,10 +648,10 @@ void template_commit(struct template_memory *t)
 			if (pairs[i + AHEAD].wide)
 				prefetch_slot(&t->sites, pairs[i + AHEAD].key);
 		}
-		if (table_count(&t->by_site, pairs[i].site_key, round, once, &t->spare))
+		if (table_count(&t->by_site, pairs[i].site_key, round, once))
 			continue; /* a repeat of a line counted */
 		if (pairs[i].wide)
-			table_add(&t->sites, pairs[i].key, f, &t->spare);
+			table_add(&t->sites, pairs[i].key, f);
 	}
 }
 

@@ -38,7 +38,6 @@ struct template_table {
 struct template_memory {
 	struct template_table by_site; /* (site, line) -> records holding it */
 	struct template_table sites;   /* line -> first site (or several) */
-	struct template_entry *spare;  /* the slots an eviction fills next */
 	struct idset texts;            /* whole texts counted */
 	size_t capacity;
 	unsigned min_records;
