@@ -879,7 +879,7 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
  * two in a row, and no indent, each run is one paragraph to it. */
 static bool stays_normalized(struct cleaner *c, const char *text, size_t n, bool *keeps)
 {
-	*keeps = normalize_keeps_characters(text, n);
+	*keeps = normalize_keeps_characters(text, n, true);
 	if (!*keeps)
 		return false;
 	const struct clean_line *lines = c->lines;

@@ -762,14 +762,18 @@ static size_t normalize_depth(const char *s, size_t n, struct buf *out, struct n
 	return repaired;
 }
 
-bool normalize_keeps_characters(const char *s, size_t n)
+bool normalize_keeps_characters(const char *s, size_t n, bool of_lines)
 {
 	if (!tag_names.ready)
 		tag_names_init();
 	if (scan_skip_clean(s, 0, n) == n)
 		return true;
-	return next_markup(s, n, 0) == n && !mojibake_possible(s, n) && is_nfc(s, n) &&
-	       map_first_change(s, n) == n;
+	if (next_markup(s, n, 0) < n || mojibake_possible(s, n))
+		return false;
+	/* NFC composes only neighbours, and the characters mapped are mapped
+	 * one by one: lines each of which went through both, joined by line
+	 * breaks, go through both as they are. */
+	return of_lines || (is_nfc(s, n) && map_first_change(s, n) == n);
 }
 
 void normalize_lines(const char *s, size_t n, struct buf *out, struct normalize_work *w)

@@ -57,8 +57,11 @@ struct normalize_work {
  * trimmed of blank lines at both ends. out must not hold s. */
 size_t normalize_text(const char *s, size_t n, struct buf *out, struct normalize_work *w);
 /* Whether the steps of normalize_text before the lines (markup, mojibake,
- * NFC, characters) leave s[0..n) as it is. */
-bool normalize_keeps_characters(const char *s, size_t n);
+ * NFC, characters) leave s[0..n) as it is. With of_lines, s is lines of
+ * text that normalize_text made, joined by line breaks: the steps that
+ * look at no more than a character and its neighbours are not run again
+ * (markup may span lines, and mojibake repair weighs the whole text). */
+bool normalize_keeps_characters(const char *s, size_t n, bool of_lines);
 /* normalize_text of text that normalize_keeps_characters: only its last
  * step, lines and paragraphs. */
 void normalize_lines(const char *s, size_t n, struct buf *out, struct normalize_work *w);
