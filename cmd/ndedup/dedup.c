@@ -325,3 +325,17 @@ uint32_t dedup_index_count(const struct dedup_index *x)
 {
 	return x->count;
 }
+
+const uint32_t *dedup_index_sig(const struct dedup_index *x, uint32_t i)
+{
+	return x->has_sig[i] ? x->sigs + (size_t)i * x->p.hashes : NULL;
+}
+
+void dedup_index_keys(const struct dedup_index *x, struct dedup_key *keys)
+{
+	/* Every record has its own entry in the exact table: a record is
+	 * added only when no record before had its key. */
+	for (size_t i = 0; i < x->exact_cap; i++)
+		if (x->exact[i].rec != UINT32_MAX)
+			keys[x->exact[i].rec] = (struct dedup_key){x->exact[i].lo, x->exact[i].hi};
+}

@@ -75,5 +75,10 @@ uint32_t dedup_index_near(const struct dedup_index *x, const uint32_t *sig, doub
 const char *dedup_index_id(const struct dedup_index *x, uint32_t i, size_t *len);
 /* Kept records so far. */
 uint32_t dedup_index_count(const struct dedup_index *x);
+/* The signature of kept record i, or NULL when it has none (a text too
+ * short for near duplicates, or exact mode). */
+const uint32_t *dedup_index_sig(const struct dedup_index *x, uint32_t i);
+/* The exact keys of the kept records into keys[0..count). */
+void dedup_index_keys(const struct dedup_index *x, struct dedup_key *keys);
 
 #endif

@@ -10,6 +10,7 @@
 #include "jsonl.h"
 #include "progress.h"
 #include "status.h"
+#include "store.h"
 
 enum {
 	OPT_KEY = 256,
@@ -21,6 +22,7 @@ enum {
 	OPT_BANDS,
 	OPT_THRESHOLD,
 	OPT_LEVEL,
+	OPT_INDEX,
 };
 
 static const struct cli_option options[] = {
@@ -35,11 +37,13 @@ static const struct cli_option options[] = {
 	{"threshold", 0, "T", "estimated Jaccard a near duplicate needs (0.5)", OPT_THRESHOLD},
 	{"level", 0, "LEVEL", "document (default) or paragraph: remove paragraphs seen before",
 	 OPT_LEVEL},
+	{"index", 0, "FILE", "deduplicate against the records FILE holds, then add the kept ones",
+	 OPT_INDEX},
 	{NULL, 0, NULL, NULL, 0},
 };
 
 struct args {
-	const char *key, *clusters;
+	const char *key, *clusters, *index;
 	bool drop, exact_only, paragraphs;
 	struct dedup_params params;
 };
@@ -51,6 +55,7 @@ static void on_option(void *ctx, int id, const char *arg)
 	case OPT_KEY: a->key = arg; break;
 	case OPT_DROP: a->drop = true; break;
 	case OPT_CLUSTERS: a->clusters = arg; break;
+	case OPT_INDEX: a->index = arg; break;
 	case OPT_EXACT: a->exact_only = true; break;
 	case OPT_SHINGLE: a->params.shingle = (unsigned)cli_parse_uint("--shingle", arg, 1, 64); break;
 	case OPT_HASHES: a->params.hashes = (unsigned)cli_parse_uint("--hashes", arg, 1, 4096); break;
@@ -167,6 +172,8 @@ int main(int argc, char **argv)
 		die_usage("--bands must divide --hashes (%u)", p->hashes);
 	p->rows = p->hashes / p->bands;
 	bool near = !args.exact_only && !args.key;
+	if (args.index && args.paragraphs)
+		die_usage("--index works at --level document only");
 
 	struct stats stats;
 	stats_init(&stats, "ndedup");
@@ -183,6 +190,9 @@ int main(int argc, char **argv)
 	struct dedup_hasher hasher;
 	dedup_hasher_init(&hasher, p);
 	struct dedup_index *index = dedup_index_new(p);
+	struct store_setup setup = {*p, args.key, near};
+	if (args.index && store_load(args.index, &setup, index))
+		stats_add(&stats, NULL, "index_records_before", dedup_index_count(index));
 	uint32_t *sig = xmalloc(p->hashes * sizeof *sig);
 	struct buf norm = {0}, line = {0}, json = {0}, member_ids = {0};
 	struct member *members = NULL;
@@ -284,6 +294,15 @@ next:
 	}
 	progress_end(&progress);
 	stats_add(&stats, NULL, "records_out", written);
+	if (args.index) {
+		/* The output is whole first: a crash in between leaves the old
+		 * index, and the next run sees these records as new again,
+		 * rather than an index naming records no output holds. */
+		cli_close_output(out);
+		out = NULL;
+		store_save(args.index, &setup, index);
+		stats_add(&stats, NULL, "index_records", dedup_index_count(index));
+	}
 	if (clusters) {
 		/* One line a cluster with duplicates, in the order of the kept
 		 * records: {"cluster":id,"size":n,"ids":[kept, dup, ...]}. */
@@ -311,7 +330,8 @@ next:
 	}
 	bool had_error = in.had_error;
 	jsonl_close(&in);
-	cli_close_output(out);
+	if (out)
+		cli_close_output(out);
 	if (rejects)
 		cli_close_output(rejects);
 	cli_write_stats(&cli, &stats);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ndedup's own suite: exact and near duplicates, marking and dropping,
-# clusters, --key, the seeds (five different stories), bad options.
+# clusters, --key, the seeds (five different stories), bad options, the
+# index from run to run (damaged, foreign, built otherwise, kill -9).
 
 DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)
 
@@ -92,6 +93,128 @@ test_bad_options_are_usage_errors() {
 	"$P" --threshold 1.5 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "a threshold above 1" 2 $?
 	assertTrue "one usage line" "grep -q '^usage: ndedup: --threshold' '$WORK/err'"
+}
+
+test_the_index_carries_the_records_kept_from_run_to_run() {
+	rm -f "$WORK/idx"
+	"$P" --index "$WORK/idx" --stats="$WORK/s" "$WORK/in.jsonl" >/dev/null
+	assertEquals "the first run starts from nothing" 0 $?
+	assertTrue "and leaves an index" "[ -s '$WORK/idx' ]"
+	assertEquals "of the records kept that have text (r1, r4)" 2 "$(jq .index_records "$WORK/s")"
+	# The next night: r4 again under another id, and a new story.
+	jq -c 'select(.id == "r4") | .id = "n1"' "$WORK/in.jsonl" >"$WORK/night2.jsonl"
+	jq -c 'select(.id == "r1") | .id = "n2" | .text = (.text | split("\n\n") | reverse | join("\n\n"))' \
+		"$WORK/in.jsonl" >>"$WORK/night2.jsonl"
+	jq -cn --arg t "$(tail -n +3 "$DATA/articles/bbc-tech-005.txt")" '{id: "n3", text: $t}' \
+		>>"$WORK/night2.jsonl"
+	"$P" --index "$WORK/idx" --stats="$WORK/s" "$WORK/night2.jsonl" >"$WORK/out"
+	assertEquals "a record seen last night is a duplicate of it" r4 \
+		"$(jq -r 'select(.id == "n1") | .dup.of' "$WORK/out")"
+	assertEquals "a near copy too" r1 "$(jq -r 'select(.id == "n2") | .dup.of' "$WORK/out")"
+	assertEquals "the index had two" 2 "$(jq .index_records_before "$WORK/s")"
+	assertEquals "the new story is kept" null "$(jq -c 'select(.id == "n3") | .dup' "$WORK/out")"
+	"$P" --index "$WORK/idx" --stats="$WORK/s" </dev/null >/dev/null
+	assertEquals "and holds what both nights kept" "$((2 + $(jq -s '[.[] | select(.dup == null)] | length' "$WORK/out")))" \
+		"$(jq .index_records "$WORK/s")"
+	assertFalse "no temporary file is left" "[ -e '$WORK/idx.ndedup-tmp' ]"
+}
+
+test_an_index_not_ours_damaged_or_of_another_version_is_refused_and_kept() {
+	rm -f "$WORK/idx"
+	"$P" --index "$WORK/idx" "$WORK/in.jsonl" >/dev/null
+	local size
+	size=$(stat -c %s "$WORK/idx")
+	echo 'a shopping list' >"$WORK/bad"
+	"$P" --index "$WORK/bad" "$WORK/in.jsonl" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "a file not ours: an error" 1 $?
+	assertEquals "that says so" "ndedup: $WORK/bad: not an ndedup index" "$(cat "$WORK/err")"
+	assertEquals "and the file is left as it was" 'a shopping list' "$(cat "$WORK/bad")"
+	assertEquals "no record is written against it" 0 "$(wc -l <"$WORK/out")"
+	head -c $((size - 20)) "$WORK/idx" >"$WORK/cut"
+	"$P" --index "$WORK/cut" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "a file cut short: an error" 1 $?
+	assertTrue "that says so ($(cat "$WORK/err"))" "grep -q 'damaged ndedup index: cut short' '$WORK/err'"
+	assertEquals "and the file is left as it was" $((size - 20)) "$(stat -c %s "$WORK/cut")"
+	cp "$WORK/idx" "$WORK/flip"
+	printf 'Z' | dd of="$WORK/flip" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	"$P" --index "$WORK/flip" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "a byte changed: an error" 1 $?
+	assertTrue "that says so ($(cat "$WORK/err"))" "grep -q 'damaged ndedup index' '$WORK/err'"
+	cp "$WORK/idx" "$WORK/v9"
+	printf '\011' | dd of="$WORK/v9" bs=1 seek=8 conv=notrunc 2>/dev/null
+	"$P" --index "$WORK/v9" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "another format version: an error" 1 $?
+	assertTrue "that names both ($(cat "$WORK/err"))" "grep -q 'format version 9; this ndedup reads version 1' '$WORK/err'"
+}
+
+test_an_index_built_otherwise_is_a_usage_error() {
+	rm -f "$WORK/idx"
+	"$P" --index "$WORK/idx" "$WORK/in.jsonl" >/dev/null
+	"$P" --index "$WORK/idx" --shingle 3 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "other MinHash settings" 2 $?
+	assertTrue "named ($(cat "$WORK/err"))" "grep -q 'built with --shingle 5 --hashes 128 --bands 32' '$WORK/err'"
+	"$P" --index "$WORK/idx" --key url "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "a key field instead of the text" 2 $?
+	"$P" --index "$WORK/idx" --exact "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "exact mode against a near index" 2 $?
+	"$P" --index "$WORK/idx" --level paragraph "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "the paragraph level" 2 $?
+}
+
+# Records of 40 made-up words each, ids g<from>.. (enough for an index of
+# several megabytes, which takes a while to write).
+made_up() {
+	awk -v from="$1" -v n="$2" 'BEGIN {
+		srand(from)
+		for (i = from; i < from + n; i++) {
+			s = ""
+			for (j = 0; j < 40; j++)
+				s = s sprintf("w%d ", int(rand() * 100000))
+			printf "{\"id\":\"g%d\",\"text\":\"%s\"}\n", i, s
+		}
+	}'
+}
+
+test_kill_9_at_any_moment_leaves_the_old_index_or_the_new_one() {
+	made_up 0 20000 >"$WORK/n1.jsonl"
+	made_up 20000 20000 >"$WORK/n2.jsonl"
+	rm -f "$WORK/idx"
+	"$P" --index "$WORK/idx" "$WORK/n1.jsonl" >/dev/null
+	cp "$WORK/idx" "$WORK/old"
+	"$P" --index "$WORK/idx" "$WORK/n2.jsonl" >/dev/null
+	cp "$WORK/idx" "$WORK/new"
+	assertFalse "the second night changes the index" "cmp -s '$WORK/old' '$WORK/new'"
+	local trial pid delay old=0 new=0 in_write=0
+	for trial in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		cp "$WORK/old" "$WORK/idx"
+		"$P" --index "$WORK/idx" "$WORK/n2.jsonl" >/dev/null 2>&1 &
+		pid=$!
+		if ((trial <= 4)); then
+			# while it writes the new index: its temporary file is there
+			while [ ! -e "$WORK/idx.ndedup-tmp" ] && kill -0 $pid 2>/dev/null; do :; done
+			[ -e "$WORK/idx.ndedup-tmp" ] && in_write=$((in_write + 1))
+		else
+			delay=$(awk -v t="$trial" 'BEGIN { printf "%.2f", (t - 4) * 0.12 }')
+			sleep "$delay"
+		fi
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		if cmp -s "$WORK/idx" "$WORK/old"; then
+			old=$((old + 1))
+		elif cmp -s "$WORK/idx" "$WORK/new"; then
+			new=$((new + 1))
+		else
+			fail "trial $trial: the index is neither the old one nor the new one"
+		fi
+		"$P" --index "$WORK/idx" </dev/null >/dev/null 2>"$WORK/err"
+		assertEquals "trial $trial: the index loads ($(cat "$WORK/err"))" 0 $?
+	done
+	assertEquals "every trial left one of the two" 12 $((old + new))
+	assertTrue "some kills came while the new index was written ($in_write)" "[ $in_write -gt 0 ]"
+	# A run after a kill writes over the temporary file the kill left.
+	"$P" --index "$WORK/idx" "$WORK/n2.jsonl" >/dev/null
+	assertEquals "a run after a kill completes" 0 $?
+	assertFalse "and leaves no temporary file" "[ -e '$WORK/idx.ndedup-tmp' ]"
 }
 
 # shellcheck disable=SC1091

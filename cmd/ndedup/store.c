@@ -1,0 +1,319 @@
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
+#include "buf.h"
+#include "diag.h"
+
+/* Format version 1, little-endian throughout:
+ *
+ *   header (64 bytes)
+ *     0  "NDEDUPIX"
+ *     8  u32 version (1)
+ *    12  u32 flags: 1 signatures kept (near mode), 2 keyed by a field
+ *    16  u32 shingle, u32 hashes, u32 bands
+ *    28  u32 length of the key field's name
+ *    32  u64 seed of the hash functions
+ *    40  u64 records
+ *    48  16 bytes of zeros (reserved)
+ *   the key field's name
+ *   each record, in the order it was kept:
+ *     u64 key lo, u64 key hi, u32 id length, u8 1 if a signature follows,
+ *     the id, the signature (hashes x u32)
+ *   trailer: "NDEDUPND", u64 XXH3-64 of every byte before the trailer
+ */
+
+#define MAGIC "NDEDUPIX"
+#define END_MAGIC "NDEDUPND"
+enum { VERSION = 1, HEADER = 64, FLAG_NEAR = 1, FLAG_KEY = 2 };
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t)p[i] << (8 * i);
+	return v;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+struct reader {
+	FILE *f;
+	const char *path;
+	XXH3_state_t hash;
+};
+
+/* Reads n bytes into p, hashing them; false at the end of the file. */
+static bool get(struct reader *r, void *p, size_t n)
+{
+	if (fread(p, 1, n, r->f) != n) {
+		if (ferror(r->f))
+			die("%s: %s", r->path, strerror(errno));
+		return false;
+	}
+	XXH3_64bits_update(&r->hash, p, n);
+	return true;
+}
+
+static _Noreturn void damaged(const struct reader *r, const char *why)
+{
+	die("%s: damaged ndedup index: %s", r->path, why);
+}
+
+bool store_load(const char *path, const struct store_setup *setup, struct dedup_index *x)
+{
+	struct reader r = {.f = fopen(path, "rb"), .path = path};
+	if (!r.f) {
+		if (errno == ENOENT)
+			return false; /* the first run: everything is new */
+		die("%s: %s", path, strerror(errno));
+	}
+	XXH3_64bits_reset(&r.hash);
+	unsigned char h[HEADER];
+	size_t got = fread(h, 1, HEADER, r.f);
+	if (ferror(r.f))
+		die("%s: %s", path, strerror(errno));
+	if (got < 8 || memcmp(h, MAGIC, 8) != 0)
+		die("%s: not an ndedup index", path);
+	if (got < HEADER)
+		damaged(&r, "cut short in its header");
+	XXH3_64bits_update(&r.hash, h, HEADER);
+	uint32_t version = get32(h + 8);
+	if (version != VERSION)
+		die("%s: an ndedup index of format version %" PRIu32 "; this ndedup reads version %d",
+		    path, version, VERSION);
+	uint32_t flags = get32(h + 12), shingle = get32(h + 16), hashes = get32(h + 20),
+		 bands = get32(h + 24), key_len = get32(h + 28);
+	uint64_t seed = get64(h + 32), count = get64(h + 40);
+	for (int i = 48; i < HEADER; i++)
+		if (h[i])
+			damaged(&r, "reserved header bytes are not zero");
+	if ((flags & ~(uint32_t)(FLAG_NEAR | FLAG_KEY)) || key_len > 4096 || count > UINT32_MAX ||
+	    !hashes || hashes > 4096 || !bands || hashes % bands || !shingle)
+		damaged(&r, "its header makes no sense");
+	char key[4097];
+	if (!get(&r, key, key_len))
+		damaged(&r, "cut short in its header");
+	key[key_len] = '\0';
+	if (memchr(key, '\0', key_len) || ((flags & FLAG_KEY) != 0) != (key_len != 0))
+		damaged(&r, "its key field makes no sense");
+
+	/* Built otherwise: its keys or signatures mean something else. */
+	const struct dedup_params *p = &setup->params;
+	bool near = flags & FLAG_NEAR;
+	const char *want_key = setup->key ? setup->key : "";
+	if (strcmp(key, want_key) != 0) {
+		if (key_len)
+			die_usage("%s was built with --key %s: run with it", path, key);
+		die_usage("%s was built from the text, not a field: run without --key", path);
+	}
+	if (near != setup->near)
+		die_usage("%s was built %s: run %s --exact", path,
+			  near ? "with near duplicates" : "for exact duplicates only",
+			  near ? "without" : "with");
+	if (near && (shingle != p->shingle || hashes != p->hashes || bands != p->bands ||
+		     seed != p->seed))
+		die_usage("%s was built with --shingle %" PRIu32 " --hashes %" PRIu32
+			  " --bands %" PRIu32 ": run with those",
+			  path, shingle, hashes, bands);
+
+	struct buf id = {0};
+	uint32_t *sig = xmalloc((size_t)hashes * sizeof *sig);
+	unsigned char *raw = xmalloc((size_t)hashes * 4);
+	for (uint64_t i = 0; i < count; i++) {
+		unsigned char rec[21];
+		if (!get(&r, rec, sizeof rec))
+			damaged(&r, "cut short (a record is missing)");
+		struct dedup_key k = {get64(rec), get64(rec + 8)};
+		uint32_t id_len = get32(rec + 16);
+		bool has_sig = rec[20] == 1;
+		if (rec[20] > 1 || (has_sig && !near) || id_len > (1u << 30))
+			damaged(&r, "a record makes no sense");
+		buf_clear(&id);
+		buf_reserve(&id, id_len);
+		if (!get(&r, id.data, id_len))
+			damaged(&r, "cut short (a record is missing)");
+		if (has_sig) {
+			if (!get(&r, raw, (size_t)hashes * 4))
+				damaged(&r, "cut short (a record is missing)");
+			for (uint32_t j = 0; j < hashes; j++)
+				sig[j] = get32(raw + 4 * (size_t)j);
+		}
+		if (dedup_index_exact(x, k) != UINT32_MAX)
+			damaged(&r, "a key is there twice");
+		dedup_index_add(x, id.data ? id.data : "", id_len, k, sig, has_sig);
+	}
+	uint64_t sum = XXH3_64bits_digest(&r.hash);
+	unsigned char t[17];
+	size_t tail = fread(t, 1, sizeof t, r.f);
+	if (ferror(r.f))
+		die("%s: %s", path, strerror(errno));
+	if (tail < 16)
+		damaged(&r, "cut short (its trailer is missing)");
+	if (tail > 16)
+		damaged(&r, "bytes after its trailer");
+	if (memcmp(t, END_MAGIC, 8) != 0 || get64(t + 8) != sum)
+		damaged(&r, "its checksum does not match");
+	fclose(r.f);
+	buf_free(&id);
+	free(sig);
+	free(raw);
+	return true;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+struct writer_state {
+	FILE *f;
+	const char *tmp, *path;
+	XXH3_state_t hash;
+};
+
+static _Noreturn void write_failed(struct writer_state *w)
+{
+	int err = errno;
+	if (w->f)
+		fclose(w->f);
+	unlink(w->tmp);
+	diag_forget_temp(w->tmp);
+	die("%s: cannot write the index (%s); it is as it was", w->path, strerror(err));
+}
+
+static void put(struct writer_state *w, const void *p, size_t n)
+{
+	if (n && fwrite(p, 1, n, w->f) != n)
+		write_failed(w);
+	XXH3_64bits_update(&w->hash, p, n);
+}
+
+/* Flushes the directory of path, so that a rename in it is on disk. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct buf dir = {0};
+	if (!slash)
+		buf_adds(&dir, ".");
+	else if (slash == path)
+		buf_adds(&dir, "/");
+	else
+		buf_add(&dir, path, (size_t)(slash - path));
+	buf_addc(&dir, '\0');
+	int fd = open(dir.data, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		/* Some file systems refuse fsync on a directory: the rename is
+		 * done all the same, and the file whole. */
+		(void)fsync(fd);
+		close(fd);
+	}
+	buf_free(&dir);
+}
+
+void store_save(const char *path, const struct store_setup *setup, const struct dedup_index *x)
+{
+	struct buf tmp = {0};
+	buf_adds(&tmp, path);
+	buf_adds(&tmp, ".ndedup-tmp");
+	buf_addc(&tmp, '\0');
+	struct writer_state w = {.tmp = tmp.data, .path = path};
+	/* A file left by a run killed while it wrote is written over; one
+	 * that another ndedup is writing (it holds the lock, which the
+	 * system drops with a killed process) is not. */
+	int fd = open(w.tmp, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		write_failed(&w);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		die("%s: another ndedup is writing this index (%s is locked); it is as that one "
+		    "leaves it",
+		    path, w.tmp);
+	}
+	diag_track_temp(w.tmp);
+	if (ftruncate(fd, 0) != 0 || !(w.f = fdopen(fd, "wb"))) {
+		close(fd);
+		write_failed(&w);
+	}
+	XXH3_64bits_reset(&w.hash);
+	const struct dedup_params *p = &setup->params;
+	size_t key_len = setup->key ? strlen(setup->key) : 0;
+	uint32_t count = dedup_index_count(x);
+	unsigned char h[HEADER] = {0};
+	memcpy(h, MAGIC, 8);
+	put32(h + 8, VERSION);
+	put32(h + 12, (setup->near ? FLAG_NEAR : 0) | (setup->key ? FLAG_KEY : 0));
+	put32(h + 16, p->shingle);
+	put32(h + 20, p->hashes);
+	put32(h + 24, p->bands);
+	put32(h + 28, (uint32_t)key_len);
+	put64(h + 32, p->seed);
+	put64(h + 40, count);
+	put(&w, h, sizeof h);
+	put(&w, setup->key ? setup->key : "", key_len);
+	struct dedup_key *keys = xmalloc((count ? count : 1) * sizeof *keys);
+	dedup_index_keys(x, keys);
+	unsigned char *raw = xmalloc((size_t)p->hashes * 4);
+	for (uint32_t i = 0; i < count; i++) {
+		size_t id_len;
+		const char *id = dedup_index_id(x, i, &id_len);
+		const uint32_t *sig = dedup_index_sig(x, i);
+		unsigned char rec[21];
+		put64(rec, keys[i].lo);
+		put64(rec + 8, keys[i].hi);
+		put32(rec + 16, (uint32_t)id_len);
+		rec[20] = sig != NULL;
+		put(&w, rec, sizeof rec);
+		put(&w, id, id_len);
+		if (sig) {
+			for (uint32_t j = 0; j < p->hashes; j++)
+				put32(raw + 4 * (size_t)j, sig[j]);
+			put(&w, raw, (size_t)p->hashes * 4);
+		}
+	}
+	free(keys);
+	free(raw);
+	unsigned char t[16];
+	memcpy(t, END_MAGIC, 8);
+	put64(t + 8, XXH3_64bits_digest(&w.hash));
+	if (fwrite(t, 1, sizeof t, w.f) != sizeof t || fflush(w.f) != 0 || fsync(fileno(w.f)) != 0)
+		write_failed(&w);
+	if (fclose(w.f) != 0) {
+		w.f = NULL;
+		write_failed(&w);
+	}
+	w.f = NULL;
+	if (rename(w.tmp, path) != 0)
+		write_failed(&w);
+	diag_forget_temp(w.tmp);
+	sync_dir(path);
+	buf_free(&tmp);
+}

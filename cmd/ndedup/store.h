@@ -1,0 +1,35 @@
+#ifndef NDEDUP_STORE_H
+#define NDEDUP_STORE_H
+
+#include <stdbool.h>
+
+#include "dedup.h"
+
+/* The index file of --index: the records kept by earlier runs, so that a
+ * run deduplicates against everything seen before (docs/format.md,
+ * "ndedup index"). */
+
+/* What an index was built with: its records are comparable with a run's
+ * only when these are the same. */
+struct store_setup {
+	struct dedup_params params; /* shingle, hashes, bands, seed */
+	const char *key;            /* --key FIELD, or NULL: the normalised text */
+	bool near;                  /* signatures kept (not --exact, not --key) */
+};
+
+/* Loads the index at path into x (new, empty), after checking that it was
+ * built with *setup; a file that does not exist is an empty index (false,
+ * nothing loaded). Exits with a message naming the file when it is not an
+ * index, is damaged or cut short, is of another format version, or was
+ * built otherwise (status 2 for that last one: the command line must
+ * change). Returns true when a file was loaded. */
+bool store_load(const char *path, const struct store_setup *setup, struct dedup_index *x);
+
+/* Writes x to path so that a crash at any moment leaves either the file
+ * that was there or the new one, whole: a temporary file beside it
+ * (path + ".ndedup-tmp"), flushed to disk, then renamed over path, and the
+ * directory flushed. Exits with a message on failure; path is then as it
+ * was. */
+void store_save(const char *path, const struct store_setup *setup, const struct dedup_index *x);
+
+#endif
