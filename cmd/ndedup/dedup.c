@@ -155,6 +155,7 @@ struct dedup_index {
 	struct dedup_params p;
 	struct buf ids;       /* the ids, NUL-terminated, one after the other */
 	size_t *id_off;
+	uint32_t *id_len;
 	uint32_t *sigs;       /* k per record */
 	bool *has_sig;
 	uint32_t *seen;       /* per record: the query that last looked at it */
@@ -179,6 +180,7 @@ void dedup_index_free(struct dedup_index *x)
 		return;
 	buf_free(&x->ids);
 	free(x->id_off);
+	free(x->id_len);
 	free(x->sigs);
 	free(x->has_sig);
 	free(x->seen);
@@ -244,12 +246,14 @@ uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 	if (x->count == x->cap) {
 		x->cap = x->cap ? x->cap * 2 : 1024;
 		x->id_off = xrealloc(x->id_off, x->cap * sizeof *x->id_off);
+		x->id_len = xrealloc(x->id_len, x->cap * sizeof *x->id_len);
 		x->sigs = xrealloc(x->sigs, (size_t)x->cap * x->p.hashes * sizeof *x->sigs);
 		x->has_sig = xrealloc(x->has_sig, x->cap * sizeof *x->has_sig);
 		x->seen = xrealloc(x->seen, x->cap * sizeof *x->seen);
 	}
 	uint32_t rec = x->count++;
 	x->id_off[rec] = x->ids.len;
+	x->id_len[rec] = (uint32_t)id_len;
 	buf_add(&x->ids, id, id_len);
 	buf_addc(&x->ids, '\0');
 	x->has_sig[rec] = has_sig;
@@ -314,10 +318,8 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 
 const char *dedup_index_id(const struct dedup_index *x, uint32_t i, size_t *len)
 {
-	/* Ids may hold NUL bytes (\u0000): their length is where the next
-	 * one starts, less its terminator. */
-	size_t end = i + 1 < x->count ? x->id_off[i + 1] : x->ids.len;
-	*len = end - x->id_off[i] - 1;
+	/* Ids may hold NUL bytes (\u0000): their length is kept. */
+	*len = x->id_len[i];
 	return x->ids.data + x->id_off[i];
 }
 
@@ -338,4 +340,12 @@ void dedup_index_keys(const struct dedup_index *x, struct dedup_key *keys)
 	for (size_t i = 0; i < x->exact_cap; i++)
 		if (x->exact[i].rec != UINT32_MAX)
 			keys[x->exact[i].rec] = (struct dedup_key){x->exact[i].lo, x->exact[i].hi};
+}
+
+void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_t id_len)
+{
+	x->id_off[i] = x->ids.len;
+	x->id_len[i] = (uint32_t)id_len;
+	buf_add(&x->ids, id, id_len);
+	buf_addc(&x->ids, '\0');
 }

@@ -71,6 +71,9 @@ uint32_t dedup_index_exact(const struct dedup_index *x, struct dedup_key key);
  * threshold, among those sharing a band with sig; UINT32_MAX if none.
  * Ties go to the earliest record. */
 uint32_t dedup_index_near(const struct dedup_index *x, const uint32_t *sig, double *sim);
+/* Makes id the id of kept record i (a keep policy chose another record
+ * of its cluster). */
+void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_t id_len);
 /* The id of kept record i. */
 const char *dedup_index_id(const struct dedup_index *x, uint32_t i, size_t *len);
 /* Kept records so far. */

@@ -8,6 +8,7 @@
 #include "idset.h"
 #include "json.h"
 #include "jsonl.h"
+#include "keep.h"
 #include "progress.h"
 #include "status.h"
 #include "store.h"
@@ -23,6 +24,7 @@ enum {
 	OPT_THRESHOLD,
 	OPT_LEVEL,
 	OPT_INDEX,
+	OPT_KEEP,
 };
 
 static const struct cli_option options[] = {
@@ -39,6 +41,7 @@ static const struct cli_option options[] = {
 	 OPT_LEVEL},
 	{"index", 0, "FILE", "deduplicate against the records FILE holds, then add the kept ones",
 	 OPT_INDEX},
+	{"keep", 0, "POLICY", "first (default), longest, earliest or sources:FILE", OPT_KEEP},
 	{NULL, 0, NULL, NULL, 0},
 };
 
@@ -46,6 +49,8 @@ struct args {
 	const char *key, *clusters, *index;
 	bool drop, exact_only, paragraphs;
 	struct dedup_params params;
+	enum keep_policy keep;
+	struct keep_sources sources;
 };
 
 static void on_option(void *ctx, int id, const char *arg)
@@ -56,6 +61,10 @@ static void on_option(void *ctx, int id, const char *arg)
 	case OPT_DROP: a->drop = true; break;
 	case OPT_CLUSTERS: a->clusters = arg; break;
 	case OPT_INDEX: a->index = arg; break;
+	case OPT_KEEP:
+		keep_sources_free(&a->sources);
+		a->keep = keep_parse(arg, &a->sources);
+		break;
 	case OPT_EXACT: a->exact_only = true; break;
 	case OPT_SHINGLE: a->params.shingle = (unsigned)cli_parse_uint("--shingle", arg, 1, 64); break;
 	case OPT_HASHES: a->params.hashes = (unsigned)cli_parse_uint("--hashes", arg, 1, 4096); break;
@@ -153,6 +162,196 @@ static int by_cluster(const void *a, const void *b)
 	return x->id_off < y->id_off ? -1 : x->id_off > y->id_off;
 }
 
+/* With a keep policy other than first, records are held until the input
+ * ends: which record of a cluster is kept is known only then. */
+struct held {
+	size_t line_off, line_len; /* the record, serialised, in the arena */
+	size_t id_off, id_len;
+	size_t date_off, date_len; /* date_len 0: none */
+	size_t sig_off;            /* into sigs, or SIZE_MAX: none */
+	uint32_t rep;              /* its cluster: the index record it matched, or UINT32_MAX */
+	uint32_t source_rank;
+	bool is_rep;               /* it is that index record, kept when it came */
+	bool exact;                /* it has rep's exact key */
+	double sim;                /* to rep */
+	size_t text_len;
+	struct dedup_key key;
+};
+
+struct held_set {
+	struct held *items;
+	size_t count, cap;
+	struct buf arena;
+	uint32_t *sigs;
+	size_t sig_count, sig_cap; /* in uint32_t */
+};
+
+static void held_free(struct held_set *h)
+{
+	free(h->items);
+	buf_free(&h->arena);
+	free(h->sigs);
+}
+
+static void hold(struct held_set *h, struct record *r, const struct args *a, uint32_t rep,
+		 bool is_rep, bool exact, double sim, struct dedup_key key, const uint32_t *sig,
+		 unsigned k, size_t text_len)
+{
+	if (h->count == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 1024;
+		h->items = xrealloc(h->items, h->cap * sizeof *h->items);
+	}
+	struct held *x = &h->items[h->count++];
+	memset(x, 0, sizeof *x);
+	x->rep = rep;
+	x->is_rep = is_rep;
+	x->exact = exact;
+	x->sim = sim;
+	x->key = key;
+	x->text_len = text_len;
+	const char *v;
+	size_t n;
+	x->id_off = h->arena.len;
+	if (record_get_string(r, "id", &v, &n)) {
+		buf_add(&h->arena, v, n);
+		x->id_len = n;
+	}
+	x->date_off = h->arena.len;
+	if (a->keep == KEEP_EARLIEST && record_get_string(r, "date", &v, &n) && n) {
+		buf_add(&h->arena, v, n);
+		x->date_len = n;
+	}
+	x->source_rank = a->keep == KEEP_SOURCES ? keep_source_rank(&a->sources, r) : 0;
+	x->sig_off = SIZE_MAX;
+	if (sig) {
+		if (h->sig_count + k > h->sig_cap) {
+			h->sig_cap = h->sig_cap ? h->sig_cap * 2 : (size_t)k * 1024;
+			h->sigs = xrealloc(h->sigs, h->sig_cap * sizeof *h->sigs);
+		}
+		x->sig_off = h->sig_count;
+		memcpy(h->sigs + h->sig_count, sig, k * sizeof *sig);
+		h->sig_count += k;
+	}
+	if (record_type(r, "dup") >= 0)
+		record_remove(r, "dup"); /* a mark from an earlier run */
+	x->line_off = h->arena.len;
+	record_serialize(r, &h->arena);
+	x->line_len = h->arena.len - x->line_off;
+}
+
+/* Whether held record a is to be kept rather than b (a came first). */
+static bool better(const struct held_set *h, enum keep_policy keep, const struct held *a,
+		   const struct held *b)
+{
+	switch (keep) {
+	case KEEP_LONGEST:
+		return a->text_len >= b->text_len;
+	case KEEP_EARLIEST: {
+		if (!a->date_len || !b->date_len)
+			return a->date_len || !b->date_len;
+		size_t n = a->date_len < b->date_len ? a->date_len : b->date_len;
+		int c = memcmp(h->arena.data + a->date_off, h->arena.data + b->date_off, n);
+		/* "2021-12-27" before "2021-12-27T10:00" */
+		return c < 0 || (c == 0 && a->date_len <= b->date_len);
+	}
+	case KEEP_SOURCES:
+		return a->source_rank <= b->source_rank;
+	case KEEP_FIRST:
+		break;
+	}
+	return true;
+}
+
+/* Decides each cluster's kept record, writes the held records in input
+ * order with their marks (or drops the copies), renames the index's
+ * records after the records kept, and notes the clusters' members.
+ * Returns the records written. */
+static uint64_t settle(struct held_set *h, const struct args *a, struct dedup_index *index,
+		       uint32_t loaded, struct writer *out, struct stats *stats,
+		       struct member **members, size_t *member_count, size_t *member_cap,
+		       struct buf *member_ids, struct buf *json)
+{
+	uint32_t reps = dedup_index_count(index);
+	size_t *keeper = xmalloc((reps ? reps : 1) * sizeof *keeper);
+	for (uint32_t i = 0; i < reps; i++)
+		keeper[i] = SIZE_MAX;
+	for (size_t i = 0; i < h->count; i++) {
+		const struct held *x = &h->items[i];
+		if (x->rep == UINT32_MAX || x->rep < loaded)
+			continue; /* alone, or a copy of a record written before */
+		size_t *k = &keeper[x->rep];
+		if (*k == SIZE_MAX || !better(h, a->keep, &h->items[*k], x))
+			*k = i;
+	}
+	for (uint32_t i = loaded; i < reps; i++)
+		if (keeper[i] != SIZE_MAX) {
+			const struct held *x = &h->items[keeper[i]];
+			if (!x->is_rep)
+				dedup_index_set_id(index, i, h->arena.data + x->id_off, x->id_len);
+		}
+	uint64_t written = 0;
+	struct buf line = {0};
+	unsigned k = a->params.hashes;
+	for (size_t i = 0; i < h->count; i++) {
+		const struct held *x = &h->items[i];
+		const struct held *kept = NULL;
+		double sim = x->sim;
+		bool exact = x->exact;
+		if (x->rep != UINT32_MAX && x->rep >= loaded && keeper[x->rep] != i) {
+			kept = &h->items[keeper[x->rep]];
+			exact = x->key.lo == kept->key.lo && x->key.hi == kept->key.hi;
+			if (exact)
+				sim = 1;
+			else if (x->sig_off != SIZE_MAX && kept->sig_off != SIZE_MAX)
+				sim = dedup_similarity(h->sigs + x->sig_off, h->sigs + kept->sig_off, k);
+		}
+		bool is_copy = kept || (x->rep != UINT32_MAX && x->rep < loaded && !x->is_rep);
+		if (!is_copy) {
+			stats_add(stats, NULL, "kept", 1);
+		} else {
+			stats_add(stats, NULL, exact ? "exact_duplicates" : "near_duplicates", 1);
+			size_t of_len;
+			const char *of_id = dedup_index_id(index, x->rep, &of_len);
+			if (members) {
+				if (*member_count == *member_cap) {
+					*member_cap = *member_cap ? *member_cap * 2 : 256;
+					*members = xrealloc(*members, *member_cap * sizeof **members);
+				}
+				(*members)[(*member_count)++] =
+					(struct member){x->rep, member_ids->len, x->id_len};
+				buf_add(member_ids, h->arena.data + x->id_off, x->id_len);
+			}
+			if (a->drop) {
+				stats_add(stats, NULL, "dropped", 1);
+				continue;
+			}
+			buf_clear(json);
+			buf_adds(json, "{\"of\":");
+			json_append_string(json, of_id, of_len);
+			buf_printf(json, ",\"sim\":%.3f,\"cluster\":", sim);
+			json_append_string(json, of_id, of_len);
+			buf_addc(json, '}');
+			/* the record with its mark: parsed again from the arena */
+			struct record r = {0};
+			struct json_error err;
+			buf_clear(&line);
+			if (record_parse(&r, h->arena.data + x->line_off, x->line_len - 1, &err)) {
+				record_set_raw(&r, "dup", json->data, json->len);
+				record_serialize(&r, &line);
+			}
+			record_free(&r);
+			cli_write(out, line.data, line.len);
+			written++;
+			continue;
+		}
+		cli_write(out, h->arena.data + x->line_off, x->line_len);
+		written++;
+	}
+	buf_free(&line);
+	free(keeper);
+	return written;
+}
+
 int main(int argc, char **argv)
 {
 	struct args args = {0};
@@ -174,6 +373,8 @@ int main(int argc, char **argv)
 	bool near = !args.exact_only && !args.key;
 	if (args.index && args.paragraphs)
 		die_usage("--index works at --level document only");
+	if (args.keep != KEEP_FIRST && args.paragraphs)
+		die_usage("--keep works at --level document only");
 
 	struct stats stats;
 	stats_init(&stats, "ndedup");
@@ -193,6 +394,9 @@ int main(int argc, char **argv)
 	struct store_setup setup = {*p, args.key, near};
 	if (args.index && store_load(args.index, &setup, index))
 		stats_add(&stats, NULL, "index_records_before", dedup_index_count(index));
+	/* Records of earlier runs: written then, kept whatever the policy. */
+	uint32_t loaded = dedup_index_count(index);
+	struct held_set held = {0};
 	uint32_t *sig = xmalloc(p->hashes * sizeof *sig);
 	struct buf norm = {0}, line = {0}, json = {0}, member_ids = {0};
 	struct member *members = NULL;
@@ -240,18 +444,35 @@ int main(int argc, char **argv)
 		}
 		uint32_t of = UINT32_MAX;
 		double sim = 1;
-		bool has_sig = false;
+		bool has_sig = false, exact = false;
+		bool streaming = args.keep == KEEP_FIRST;
 		if (has_key && words) {
 			of = dedup_index_exact(index, key);
+			exact = of != UINT32_MAX;
 			if (of != UINT32_MAX) {
-				stats_add(&stats, NULL, "exact_duplicates", 1);
+				if (streaming)
+					stats_add(&stats, NULL, "exact_duplicates", 1);
 			} else if (near && words >= NEAR_MIN_WORDS) {
 				dedup_signature(&hasher, norm.data, norm.len, sig);
 				has_sig = true;
 				of = dedup_index_near(index, sig, &sim);
-				if (of != UINT32_MAX)
+				if (of != UINT32_MAX && streaming)
 					stats_add(&stats, NULL, "near_duplicates", 1);
 			}
+			/* A policy compares a cluster's records with the one it
+			 * keeps: each needs its signature. */
+			if (!streaming && !has_sig && near && words >= NEAR_MIN_WORDS) {
+				dedup_signature(&hasher, norm.data, norm.len, sig);
+				has_sig = true;
+			}
+		}
+		if (!streaming) {
+			uint32_t rep = of;
+			if (of == UINT32_MAX && has_key && words)
+				rep = dedup_index_add(index, id, id_len, key, sig, has_sig);
+			hold(&held, r, &args, rep, of == UINT32_MAX, exact, sim, key, has_sig ? sig : NULL,
+			     p->hashes, text_len);
+			goto next;
 		}
 		if (of == UINT32_MAX) {
 			/* Kept: a text without words or key is never a duplicate,
@@ -293,6 +514,9 @@ next:
 		progress_update(&progress, records, in.bytes, jsonl_raw_offset(&in), 0);
 	}
 	progress_end(&progress);
+	if (args.keep != KEEP_FIRST)
+		written += settle(&held, &args, index, loaded, out, &stats, clusters ? &members : NULL,
+				  &member_count, &member_cap, &member_ids, &json);
 	stats_add(&stats, NULL, "records_out", written);
 	if (args.index) {
 		/* The output is whole first: a crash in between leaves the old
@@ -346,6 +570,8 @@ next:
 	buf_free(&member_ids);
 	buf_free(&text_out);
 	idset_free(&paragraphs);
+	held_free(&held);
+	keep_sources_free(&args.sources);
 	diag_close_stdout();
 	return had_error ? STATUS_FAILURE : STATUS_OK;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ndedup's own suite: exact and near duplicates, marking and dropping,
 # clusters, --key, the seeds (five different stories), bad options, the
-# index from run to run (damaged, foreign, built otherwise, kill -9).
+# index from run to run (damaged, foreign, built otherwise, kill -9), keep
+# policies.
 
 DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)
 
@@ -159,6 +160,46 @@ test_an_index_built_otherwise_is_a_usage_error() {
 	assertEquals "exact mode against a near index" 2 $?
 	"$P" --index "$WORK/idx" --level paragraph "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "the paragraph level" 2 $?
+}
+
+test_keep_policies_choose_which_copy_stays() {
+	# k1 first, k2 the same story with a longer ending, k3 an exact copy of
+	# k1 dated earliest, k4 another story.
+	local a b
+	a=$(tail -n +3 "$DATA/articles/bbc-business-001.txt")
+	b=$(tail -n +3 "$DATA/articles/bbc-politics-010.txt")
+	jq -cn --arg a "$a" --arg b "$b" '
+		{id: "k1", url: "https://www.example.com/1", date: "2004-12-20", text: $a},
+		{id: "k2", url: "https://news.bbc.co.uk/2", date: "2004-12-21T09:00:00Z",
+		 text: ($a + "\n\nMore on this story in our business section, with figures from the company and its rivals.")},
+		{id: "k3", url: "https://mirror.example.org/3", date: "2004-12-19", text: $a},
+		{id: "k4", url: "https://www.example.com/4", text: $b}
+	' >"$WORK/keep.jsonl"
+	"$P" --keep first "$WORK/keep.jsonl" | jq -r 'select(.dup == null) | .id' >"$WORK/kept"
+	assertEquals "first: the first of each" "k1 k4" "$(echo $(cat "$WORK/kept"))"
+	"$P" --keep longest --stats="$WORK/s" "$WORK/keep.jsonl" >"$WORK/out"
+	assertEquals "longest: the longest text" "k2 k4" "$(echo $(jq -r 'select(.dup == null) | .id' "$WORK/out"))"
+	assertEquals "the others are its copies" "k2 k2" "$(echo $(jq -r 'select(.dup) | .dup.of' "$WORK/out"))"
+	assertEquals "in input order" "k1 k2 k3 k4" "$(echo $(jq -r .id "$WORK/out"))"
+	assertEquals "copies count against the record kept: both are near copies of it" "0 2" \
+		"$(jq '[.exact_duplicates, .near_duplicates] | map(tostring) | join(" ")' -r "$WORK/s")"
+	"$P" --keep earliest "$WORK/keep.jsonl" >"$WORK/out"
+	assertEquals "earliest: the earliest date" "k3 k4" "$(echo $(jq -r 'select(.dup == null) | .id' "$WORK/out"))"
+	printf '# preferred outlets\nbbc.co.uk\n\nexample.org\n' >"$WORK/sources"
+	"$P" --keep "sources:$WORK/sources" --drop "$WORK/keep.jsonl" >"$WORK/out"
+	assertEquals "sources: the first listed, then the unlisted" "k2 k4" "$(echo $(jq -r .id "$WORK/out"))"
+	# With an index, tonight's copies of a story kept last night stay copies.
+	rm -f "$WORK/idx"
+	"$P" --keep longest --index "$WORK/idx" "$WORK/keep.jsonl" >/dev/null
+	jq -c 'select(.id == "k1") | .id = "k5"' "$WORK/keep.jsonl" >"$WORK/night2.jsonl"
+	"$P" --keep longest --index "$WORK/idx" "$WORK/night2.jsonl" >"$WORK/out"
+	assertEquals "the index names the record kept" k2 "$(jq -r .dup.of "$WORK/out")"
+	printf 'a b\n' >"$WORK/badsources"
+	"$P" --keep "sources:$WORK/badsources" "$WORK/keep.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "a bad sources file: a usage error" 2 $?
+	assertTrue "at its line ($(cat "$WORK/err"))" "grep -q '^ndedup: $WORK/badsources:1: ' '$WORK/err'"
+	"$P" --keep biggest "$WORK/keep.jsonl" >/dev/null 2>&1
+	assertEquals "an unknown policy: a usage error" 2 $?
 }
 
 # Records of 40 made-up words each, ids g<from>.. (enough for an index of
