@@ -101,7 +101,7 @@ help:
 	@echo 'make check-valgrind     the unit tests and golden cases under valgrind'
 	@echo 'make check-corpora      run the programs over the real corpora in ../shared/data'
 	@echo 'make bench              time the programs on real corpora (needs ../shared/data)'
-	@echo 'make eval               score nclean on two extraction benchmarks (needs ../shared/data)'
+	@echo 'make eval               score nclean (two extraction benchmarks) and ndedup (near copies; needs ../shared/data)'
 	@echo 'make fuzz               build the libFuzzer targets with clang into build-fuzz/'
 	@echo 'make golden-update      rewrite the expected output of the golden cases'
 	@echo 'make install            install programs and man pages (PREFIX, DESTDIR)'
@@ -234,6 +234,7 @@ build-fuzz/fuzz_nclean_%: test/fuzz/fuzz_nclean_%.c $(LIB_SRC) $(NCLEAN_CORE) $(
 
 eval: $(BINS)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-nclean
+	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-ndedup
 
 bench: $(BINS) $(BENCH_BIN)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_BENCH_BIN=$(CURDIR)/$(BUILD)/test/bench \
