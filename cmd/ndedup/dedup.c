@@ -179,8 +179,10 @@ struct exact_slot {
 	uint32_t rec; /* UINT32_MAX: empty */
 };
 
+/* A record's entry for one band: 32 bits of the band's hash (a collision
+ * only makes a candidate, which is verified) and the record. */
 struct band_slot {
-	uint64_t key;
+	uint32_t key;
 	uint32_t rec; /* UINT32_MAX: empty */
 };
 
@@ -245,15 +247,21 @@ static void exact_grow(struct dedup_index *x)
 	x->exact_cap = cap;
 }
 
-static uint64_t band_key(const struct dedup_params *p, const uint32_t *sig, unsigned band)
+static uint32_t band_key(const struct dedup_params *p, const uint32_t *sig, unsigned band)
 {
 	uint64_t k = XXH3_64bits_withSeed(sig + band * p->rows, p->rows * sizeof *sig, band);
-	return k ? k : 1;
+	return (uint32_t)(k ^ (k >> 32));
 }
 
-static void band_insert(struct band_slot *t, size_t cap, uint64_t key, uint32_t rec)
+/* Where a band key's run starts in a table of cap slots. */
+static size_t band_home(uint32_t key, size_t cap)
 {
-	size_t i = (size_t)(key ^ (key >> 31)) & (cap - 1);
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 29) & (cap - 1);
+}
+
+static void band_insert(struct band_slot *t, size_t cap, uint32_t key, uint32_t rec)
+{
+	size_t i = band_home(key, cap);
 	while (t[i].rec != UINT32_MAX)
 		i = (i + 1) & (cap - 1);
 	t[i] = (struct band_slot){key, rec};
@@ -329,8 +337,8 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 		x->query = 1;
 	}
 	for (unsigned b = 0; b < x->p.bands; b++) {
-		uint64_t key = band_key(&x->p, sig, b);
-		size_t i = (size_t)(key ^ (key >> 31)) & (x->band_cap - 1);
+		uint32_t key = band_key(&x->p, sig, b);
+		size_t i = band_home(key, x->band_cap);
 		for (; x->bands[i].rec != UINT32_MAX; i = (i + 1) & (x->band_cap - 1)) {
 			uint32_t rec = x->bands[i].rec;
 			if (x->bands[i].key != key || x->seen[rec] == x->query)
