@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "ascii.h"
 #include "buf.h"
 #include "chars.h"
 #include "scan.h"
@@ -56,21 +57,6 @@ static inline uint64_t lower8(uint64_t w)
 /* Appends s lowercased (simple case mapping) to out; with only_alnum,
  * only its letters and digits: what two lines that differ in punctuation
  * and spacing have in common. */
-/* What an ASCII byte becomes in a key (lower with only_alnum): letters
- * lowercased, digits as they are, the rest 0 (dropped). */
-static const unsigned char alnum_key[128] = {
-	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
-	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
-	['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
-	['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
-	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
-	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
-	['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
-};
-
 static void lower(const char *s, size_t n, bool only_alnum, struct buf *out)
 {
 	buf_reserve(out, n + 4);
@@ -90,7 +76,7 @@ static void lower(const char *s, size_t n, bool only_alnum, struct buf *out)
 					char *o = out->data;
 					size_t len = out->len;
 					for (int k = 0; k < 8; k++) {
-						unsigned char b = alnum_key[(unsigned char)s[i + k]];
+						unsigned char b = ascii_word_byte[(unsigned char)s[i + k]];
 						o[len] = (char)b;
 						len += b != 0;
 					}

@@ -12,6 +12,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "diag.h"
 #include "normalize.h"
@@ -209,26 +210,9 @@ uint64_t template_site(const char *name, size_t n)
 }
 
 /* What each byte becomes in a line's key: ASCII letters lowercased,
- * digits and bytes of 0x80 and above as they are, the rest 0 (dropped). */
-static const unsigned char key_byte[256] = {
-	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
-	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
-	['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
-	['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
-	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
-	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
-	['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
-#define HIGH16(b) [b] = b, [b + 1] = b + 1, [b + 2] = b + 2, [b + 3] = b + 3, [b + 4] = b + 4, \
-		  [b + 5] = b + 5, [b + 6] = b + 6, [b + 7] = b + 7, [b + 8] = b + 8,         \
-		  [b + 9] = b + 9, [b + 10] = b + 10, [b + 11] = b + 11, [b + 12] = b + 12,   \
-		  [b + 13] = b + 13, [b + 14] = b + 14, [b + 15] = b + 15
-	HIGH16(0x80), HIGH16(0x90), HIGH16(0xA0), HIGH16(0xB0),
-	HIGH16(0xC0), HIGH16(0xD0), HIGH16(0xE0), HIGH16(0xF0),
-#undef HIGH16
-};
+ * digits and bytes of 0x80 and above as they are, the rest 0 (dropped).
+ * Filled by keys_init. */
+static unsigned char key_byte[256];
 
 /* A line's key being made: its key bytes gathered in chunk, hashed 512
  * at a time once there are more (XXH3's streaming gives what one call on
@@ -385,6 +369,8 @@ static bool use_ssse3, use_avx512;
 
 static void keys_init(void)
 {
+	for (unsigned b = 0; b < 256; b++)
+		key_byte[b] = b < 128 ? ascii_word_byte[b] : (unsigned char)b;
 #ifdef HAVE_SSSE3_KEYS
 	__builtin_cpu_init();
 	use_ssse3 = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");

@@ -6,22 +6,8 @@
 #include <utf8proc.h>
 #include <xxhash.h>
 
+#include "ascii.h"
 #include "utf8.h"
-
-/* What an ASCII byte is in the normalised text: letters lowercased,
- * digits as they are, 0 for a separator (the C locale's isalnum). */
-static const unsigned char ascii_word[128] = {
-	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
-	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
-	['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
-	['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
-	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
-	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
-	['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
-};
 
 size_t dedup_normalize(const char *s, size_t n, struct buf *out)
 {
@@ -36,7 +22,7 @@ size_t dedup_normalize(const char *s, size_t n, struct buf *out)
 			 * output of n bytes never outgrows n + 4) */
 			char *w = out->data + out->len;
 			do {
-				unsigned char m = ascii_word[c];
+				unsigned char m = ascii_word_byte[c];
 				if (m) {
 					if (!in_word) {
 						if ((size_t)(w - out->data) > start)
