@@ -376,3 +376,33 @@ void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_
 	buf_add(&x->ids, id, id_len);
 	buf_addc(&x->ids, '\0');
 }
+
+/* The capacity buf_reserve gives a buffer of capacity cap that must hold
+ * need bytes. */
+static size_t grown(size_t cap, size_t need)
+{
+	if (need <= cap)
+		return cap;
+	cap = cap ? cap : 64;
+	while (cap < need)
+		cap *= 2;
+	return cap;
+}
+
+size_t dedup_index_bytes_with(const struct dedup_index *x, size_t id_len, bool has_sig, bool add)
+{
+	size_t cap = x->cap, ids = x->ids.cap, exact = x->exact_cap, bands = x->band_cap;
+	if (add) {
+		if (x->count == cap)
+			cap = cap ? cap * 2 : 1024;
+		ids = grown(ids, x->ids.len + id_len + 2);
+		if ((x->exact_used + 1) * 2 > exact)
+			exact = exact ? exact * 2 : 1024;
+		if (has_sig)
+			while ((x->band_used + x->p.bands) * 2 > bands)
+				bands = bands ? bands * 2 : 4096;
+	}
+	size_t per_record = sizeof *x->id_off + sizeof *x->id_len + sizeof *x->has_sig +
+			    sizeof *x->seen + (size_t)x->p.hashes * sizeof *x->sigs;
+	return cap * per_record + ids + exact * sizeof *x->exact + bands * sizeof *x->bands;
+}

@@ -81,6 +81,11 @@ uint32_t dedup_index_count(const struct dedup_index *x);
 /* The signature of kept record i, or NULL when it has none (a text too
  * short for near duplicates, or exact mode). */
 const uint32_t *dedup_index_sig(const struct dedup_index *x, uint32_t i);
+/* The bytes the index holds (its arrays' and tables' capacities), or with
+ * add, would hold once a record with an id of id_len bytes (and a
+ * signature, with has_sig) is added. A table that grows holds its old
+ * slots too for a moment. */
+size_t dedup_index_bytes_with(const struct dedup_index *x, size_t id_len, bool has_sig, bool add);
 /* The exact keys of the kept records into keys[0..count). */
 void dedup_index_keys(const struct dedup_index *x, struct dedup_key *keys);
 

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ enum {
 	OPT_LEVEL,
 	OPT_INDEX,
 	OPT_KEEP,
+	OPT_MEM,
 };
 
 static const struct cli_option options[] = {
@@ -42,6 +44,8 @@ static const struct cli_option options[] = {
 	{"index", 0, "FILE", "deduplicate against the records FILE holds, then add the kept ones",
 	 OPT_INDEX},
 	{"keep", 0, "POLICY", "first (default), longest, earliest or sources:FILE", OPT_KEEP},
+	{"mem", 0, "SIZE", "index at most SIZE bytes (64M, 2G); later records are not added",
+	 OPT_MEM},
 	{NULL, 0, NULL, NULL, 0},
 };
 
@@ -51,6 +55,7 @@ struct args {
 	struct dedup_params params;
 	enum keep_policy keep;
 	struct keep_sources sources;
+	uint64_t mem; /* 0: no cap */
 };
 
 static void on_option(void *ctx, int id, const char *arg)
@@ -61,6 +66,7 @@ static void on_option(void *ctx, int id, const char *arg)
 	case OPT_DROP: a->drop = true; break;
 	case OPT_CLUSTERS: a->clusters = arg; break;
 	case OPT_INDEX: a->index = arg; break;
+	case OPT_MEM: a->mem = cli_parse_size("--mem", arg); break;
 	case OPT_KEEP:
 		keep_sources_free(&a->sources);
 		a->keep = keep_parse(arg, &a->sources);
@@ -146,6 +152,26 @@ static bool dedup_paragraphs(struct record *r, struct idset *seen, bool drop, st
 	buf_printf(json, "{\"paragraphs\":%zu}", removed);
 	record_set_raw(r, "dup", json->data, json->len);
 	return true;
+}
+
+/* Whether the index may take one more record under --mem. The first time
+ * it may not, says so once: from then on records are compared with the
+ * index but not added to it (counted as not_indexed). */
+static bool room(const struct args *a, const struct dedup_index *index, size_t id_len,
+		 bool has_sig, uint64_t record, bool *full, struct stats *stats)
+{
+	if (!a->mem)
+		return true;
+	if (!*full && dedup_index_bytes_with(index, id_len, has_sig, true) <= a->mem)
+		return true;
+	if (!*full) {
+		*full = true;
+		warn("the index reached --mem at record %" PRIu64 " (%" PRIu32
+		     " records); later records are compared with it but not added",
+		     record, dedup_index_count(index));
+	}
+	stats_add(stats, NULL, "not_indexed", 1);
+	return false;
 }
 
 /* A duplicate found: the record it duplicates, for --clusters. */
@@ -396,6 +422,16 @@ int main(int argc, char **argv)
 		stats_add(&stats, NULL, "index_records_before", dedup_index_count(index));
 	/* Records of earlier runs: written then, kept whatever the policy. */
 	uint32_t loaded = dedup_index_count(index);
+	if (args.mem) {
+		size_t first = dedup_index_bytes_with(index, 64, near, true);
+		if (!loaded && args.mem < first)
+			die_usage("--mem must be %zuK or more (the index's first tables)",
+				  (first + 1023) >> 10);
+		if (loaded && dedup_index_bytes_with(index, 0, false, false) > args.mem)
+			die("%s: its %" PRIu32 " records take %zu MiB, more than --mem", args.index,
+			    loaded, dedup_index_bytes_with(index, 0, false, false) >> 20);
+	}
+	bool index_full = false;
 	struct held_set held = {0};
 	uint32_t *sig = xmalloc(p->hashes * sizeof *sig);
 	struct buf norm = {0}, line = {0}, json = {0}, member_ids = {0};
@@ -468,7 +504,8 @@ int main(int argc, char **argv)
 		}
 		if (!streaming) {
 			uint32_t rep = of;
-			if (of == UINT32_MAX && has_key && words)
+			if (of == UINT32_MAX && has_key && words &&
+			    room(&args, index, id_len, has_sig, records, &index_full, &stats))
 				rep = dedup_index_add(index, id, id_len, key, sig, has_sig);
 			hold(&held, r, &args, rep, of == UINT32_MAX, exact, sim, key, has_sig ? sig : NULL,
 			     p->hashes, text_len);
@@ -477,7 +514,8 @@ int main(int argc, char **argv)
 		if (of == UINT32_MAX) {
 			/* Kept: a text without words or key is never a duplicate,
 			 * and is not indexed. */
-			if (has_key && words)
+			if (has_key && words && room(&args, index, id_len, has_sig, records, &index_full,
+						      &stats))
 				dedup_index_add(index, id, id_len, key, sig, has_sig);
 			stats_add(&stats, NULL, "kept", 1);
 			if (record_type(r, "dup") >= 0)

@@ -2,7 +2,7 @@
 # ndedup's own suite: exact and near duplicates, marking and dropping,
 # clusters, --key, the seeds (five different stories), bad options, the
 # index from run to run (damaged, foreign, built otherwise, kill -9), keep
-# policies.
+# policies, --mem.
 
 DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)
 
@@ -214,6 +214,29 @@ made_up() {
 			printf "{\"id\":\"g%d\",\"text\":\"%s\"}\n", i, s
 		}
 	}'
+}
+
+test_mem_caps_the_index_and_says_so() {
+	made_up 0 6000 >"$WORK/m.jsonl"
+	head -n 50 "$WORK/m.jsonl" | sed 's/"id":"g/"id":"early-g/' >>"$WORK/m.jsonl"
+	sed -n '5951,6000p' "$WORK/m.jsonl" | sed 's/"id":"g/"id":"late-g/' >>"$WORK/m.jsonl"
+	"$P" --mem 2M --stats="$WORK/s" "$WORK/m.jsonl" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "a full index is no error" 0 $?
+	assertTrue "it is said once ($(cat "$WORK/err"))" \
+		"[ \$(grep -c 'the index reached --mem at record' '$WORK/err') -eq 1 ]"
+	assertEquals "copies of records indexed before it filled are found" 50 \
+		"$(jq -r 'select(.dup) | .id' "$WORK/out" | grep -c '^early-')"
+	assertEquals "copies of records that came after are not" 0 \
+		"$(jq -r 'select(.dup) | .id' "$WORK/out" | grep -c '^late-')"
+	assertTrue "the records not added are counted" "[ $(jq .not_indexed "$WORK/s") -gt 0 ]"
+	assertEquals "every record is written" 6100 "$(wc -l <"$WORK/out")"
+	"$P" --mem 10K "$WORK/m.jsonl" >/dev/null 2>&1
+	assertEquals "a cap below the first tables is a usage error" 2 $?
+	rm -f "$WORK/idx"
+	"$P" --index "$WORK/idx" "$WORK/m.jsonl" >/dev/null
+	"$P" --index "$WORK/idx" --mem 1M </dev/null >/dev/null 2>"$WORK/err"
+	assertEquals "an index larger than --mem: an error" 1 $?
+	assertTrue "that says so ($(cat "$WORK/err"))" "grep -q 'more than --mem' '$WORK/err'"
 }
 
 test_kill_9_at_any_moment_leaves_the_old_index_or_the_new_one() {
