@@ -154,6 +154,16 @@ double dedup_similarity(const uint32_t *a, const uint32_t *b, unsigned k)
 {
 	unsigned same = 0;
 	for (unsigned i = 0; i < k; i++)
+		same += (uint16_t)a[i] == (uint16_t)b[i];
+	return (double)same / k;
+}
+
+/* dedup_similarity of two signatures as the index keeps them (their
+ * values' low 16 bits). */
+static double similarity_kept(const uint16_t *a, const uint16_t *b, unsigned k)
+{
+	unsigned same = 0;
+	for (unsigned i = 0; i < k; i++)
 		same += a[i] == b[i];
 	return (double)same / k;
 }
@@ -177,7 +187,8 @@ struct dedup_index {
 	struct buf ids;       /* the ids, NUL-terminated, one after the other */
 	size_t *id_off;
 	uint32_t *id_len;
-	uint32_t *sigs;       /* k per record */
+	uint16_t *sigs;       /* k per record: the low 16 bits of each value */
+	uint16_t *query_sig;  /* the same of the signature looked up */
 	bool *has_sig;
 	uint32_t *seen;       /* per record: the query that last looked at it */
 	uint32_t query;
@@ -192,6 +203,7 @@ struct dedup_index *dedup_index_new(const struct dedup_params *p)
 {
 	struct dedup_index *x = xcalloc(1, sizeof *x);
 	x->p = *p;
+	x->query_sig = xcalloc(p->hashes ? p->hashes : 1, sizeof *x->query_sig);
 	return x;
 }
 
@@ -203,6 +215,7 @@ void dedup_index_free(struct dedup_index *x)
 	free(x->id_off);
 	free(x->id_len);
 	free(x->sigs);
+	free(x->query_sig);
 	free(x->has_sig);
 	free(x->seen);
 	free(x->exact);
@@ -233,9 +246,13 @@ static void exact_grow(struct dedup_index *x)
 	x->exact_cap = cap;
 }
 
-static uint32_t band_key(const struct dedup_params *p, const uint32_t *sig, unsigned band)
+/* A band's key: a hash of its rows' low 16 bits (what the index keeps of
+ * a signature, so that a loaded index makes the same keys); sig16 holds
+ * the low 16 bits of a signature's values. */
+static uint32_t band_key(const struct dedup_params *p, const uint16_t *sig16, unsigned band)
 {
-	uint64_t k = XXH3_64bits_withSeed(sig + band * p->rows, p->rows * sizeof *sig, band);
+	uint64_t k = XXH3_64bits_withSeed(sig16 + (size_t)band * p->rows,
+					  p->rows * sizeof *sig16, band);
 	return (uint32_t)(k ^ (k >> 32));
 }
 
@@ -285,8 +302,10 @@ uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 	buf_addc(&x->ids, '\0');
 	x->has_sig[rec] = has_sig;
 	x->seen[rec] = 0;
+	uint16_t *kept = x->sigs + (size_t)rec * x->p.hashes;
 	if (has_sig)
-		memcpy(x->sigs + (size_t)rec * x->p.hashes, sig, x->p.hashes * sizeof *sig);
+		for (unsigned i = 0; i < x->p.hashes; i++)
+			kept[i] = (uint16_t)sig[i];
 	if ((x->exact_used + 1) * 2 > x->exact_cap)
 		exact_grow(x);
 	struct exact_slot *e = exact_slot(x->exact, x->exact_cap, key);
@@ -298,7 +317,7 @@ uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 		for (unsigned b = 0; b < x->p.bands; b++) {
 			if ((x->band_used + 1) * 2 > x->band_cap)
 				bands_grow(x);
-			band_insert(x->bands, x->band_cap, band_key(&x->p, sig, b), rec);
+			band_insert(x->bands, x->band_cap, band_key(&x->p, kept, b), rec);
 			x->band_used++;
 		}
 	return rec;
@@ -322,8 +341,11 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 		memset(x->seen, 0, x->count * sizeof *x->seen);
 		x->query = 1;
 	}
+	uint16_t *q = x->query_sig;
+	for (unsigned i = 0; i < x->p.hashes; i++)
+		q[i] = (uint16_t)sig[i];
 	for (unsigned b = 0; b < x->p.bands; b++) {
-		uint32_t key = band_key(&x->p, sig, b);
+		uint32_t key = band_key(&x->p, q, b);
 		size_t i = band_home(key, x->band_cap);
 		for (; x->bands[i].rec != UINT32_MAX; i = (i + 1) & (x->band_cap - 1)) {
 			uint32_t rec = x->bands[i].rec;
@@ -331,8 +353,8 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 				continue;
 			x->seen[rec] = x->query;
 			/* Verify: a shared band alone makes no duplicate. */
-			double s = dedup_similarity(sig, x->sigs + (size_t)rec * x->p.hashes,
-						    x->p.hashes);
+			double s = similarity_kept(q, x->sigs + (size_t)rec * x->p.hashes,
+						   x->p.hashes);
 			if (s >= x->p.threshold && (s > best_sim || (s == best_sim && rec < best))) {
 				best = rec;
 				best_sim = s;
@@ -355,7 +377,7 @@ uint32_t dedup_index_count(const struct dedup_index *x)
 	return x->count;
 }
 
-const uint32_t *dedup_index_sig(const struct dedup_index *x, uint32_t i)
+const uint16_t *dedup_index_sig(const struct dedup_index *x, uint32_t i)
 {
 	return x->has_sig[i] ? x->sigs + (size_t)i * x->p.hashes : NULL;
 }

@@ -52,8 +52,10 @@ void dedup_hasher_free(struct dedup_hasher *h);
 size_t dedup_signature(const struct dedup_hasher *h, const char *normalized, size_t n,
 		       uint32_t *sig);
 
-/* The share of equal positions of two signatures: the estimate of the
- * Jaccard similarity of their shingle sets. */
+/* The share of equal positions of two signatures (their values' low 16
+ * bits, as the index keeps them: two different values agree there once
+ * in 65,536): the estimate of the Jaccard similarity of their shingle
+ * sets. */
 double dedup_similarity(const uint32_t *a, const uint32_t *b, unsigned k);
 
 /* The index of kept records: exact keys, signatures, LSH buckets. */
@@ -78,9 +80,9 @@ void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_
 const char *dedup_index_id(const struct dedup_index *x, uint32_t i, size_t *len);
 /* Kept records so far. */
 uint32_t dedup_index_count(const struct dedup_index *x);
-/* The signature of kept record i, or NULL when it has none (a text too
- * short for near duplicates, or exact mode). */
-const uint32_t *dedup_index_sig(const struct dedup_index *x, uint32_t i);
+/* The signature of kept record i (its values' low 16 bits), or NULL when
+ * it has none (a text too short for near duplicates, or exact mode). */
+const uint16_t *dedup_index_sig(const struct dedup_index *x, uint32_t i);
 /* The bytes the index holds (its arrays' and tables' capacities), or with
  * add, would hold once a record with an id of id_len bytes (and a
  * signature, with has_sig) is added. A table that grows holds its old

@@ -16,7 +16,8 @@
 #include "buf.h"
 #include "diag.h"
 
-/* Format version 1, little-endian throughout:
+/* Format version 2, little-endian throughout (version 1 kept each
+ * signature value whole, 4 bytes):
  *
  *   header (64 bytes)
  *     0  "NDEDUPIX"
@@ -30,13 +31,13 @@
  *   the key field's name
  *   each record, in the order it was kept:
  *     u64 key lo, u64 key hi, u32 id length, u8 1 if a signature follows,
- *     the id, the signature (hashes x u32)
+ *     the id, the signature (hashes x u16: each value's low 16 bits)
  *   trailer: "NDEDUPND", u64 XXH3-64 of every byte before the trailer
  */
 
 #define MAGIC "NDEDUPIX"
 #define END_MAGIC "NDEDUPND"
-enum { VERSION = 1, HEADER = 64, FLAG_NEAR = 1, FLAG_KEY = 2 };
+enum { VERSION = 2, HEADER = 64, FLAG_NEAR = 1, FLAG_KEY = 2 };
 
 static void put32(unsigned char *p, uint32_t v)
 {
@@ -150,7 +151,7 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 
 	struct buf id = {0};
 	uint32_t *sig = xmalloc((size_t)hashes * sizeof *sig);
-	unsigned char *raw = xmalloc((size_t)hashes * 4);
+	unsigned char *raw = xmalloc((size_t)hashes * 2);
 	for (uint64_t i = 0; i < count; i++) {
 		unsigned char rec[21];
 		if (!get(&r, rec, sizeof rec))
@@ -165,10 +166,10 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 		if (!get(&r, id.data, id_len))
 			damaged(&r, "cut short (a record is missing)");
 		if (has_sig) {
-			if (!get(&r, raw, (size_t)hashes * 4))
+			if (!get(&r, raw, (size_t)hashes * 2))
 				damaged(&r, "cut short (a record is missing)");
 			for (uint32_t j = 0; j < hashes; j++)
-				sig[j] = get32(raw + 4 * (size_t)j);
+				sig[j] = (uint32_t)raw[2 * (size_t)j] | (uint32_t)raw[2 * (size_t)j + 1] << 8;
 		}
 		if (dedup_index_exact(x, k) != UINT32_MAX)
 			damaged(&r, "a key is there twice");
@@ -281,11 +282,11 @@ void store_save(const char *path, const struct store_setup *setup, const struct 
 	put(&w, setup->key ? setup->key : "", key_len);
 	struct dedup_key *keys = xmalloc((count ? count : 1) * sizeof *keys);
 	dedup_index_keys(x, keys);
-	unsigned char *raw = xmalloc((size_t)p->hashes * 4);
+	unsigned char *raw = xmalloc((size_t)p->hashes * 2);
 	for (uint32_t i = 0; i < count; i++) {
 		size_t id_len;
 		const char *id = dedup_index_id(x, i, &id_len);
-		const uint32_t *sig = dedup_index_sig(x, i);
+		const uint16_t *sig = dedup_index_sig(x, i);
 		unsigned char rec[21];
 		put64(rec, keys[i].lo);
 		put64(rec + 8, keys[i].hi);
@@ -294,9 +295,11 @@ void store_save(const char *path, const struct store_setup *setup, const struct 
 		put(&w, rec, sizeof rec);
 		put(&w, id, id_len);
 		if (sig) {
-			for (uint32_t j = 0; j < p->hashes; j++)
-				put32(raw + 4 * (size_t)j, sig[j]);
-			put(&w, raw, (size_t)p->hashes * 4);
+			for (uint32_t j = 0; j < p->hashes; j++) {
+				raw[2 * (size_t)j] = (unsigned char)sig[j];
+				raw[2 * (size_t)j + 1] = (unsigned char)(sig[j] >> 8);
+			}
+			put(&w, raw, (size_t)p->hashes * 2);
 		}
 	}
 	free(keys);

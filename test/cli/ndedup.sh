@@ -145,7 +145,7 @@ test_an_index_not_ours_damaged_or_of_another_version_is_refused_and_kept() {
 	printf '\011' | dd of="$WORK/v9" bs=1 seek=8 conv=notrunc 2>/dev/null
 	"$P" --index "$WORK/v9" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "another format version: an error" 1 $?
-	assertTrue "that names both ($(cat "$WORK/err"))" "grep -q 'format version 9; this ndedup reads version 1' '$WORK/err'"
+	assertTrue "that names both ($(cat "$WORK/err"))" "grep -q 'format version 9; this ndedup reads version 2' '$WORK/err'"
 }
 
 test_an_index_built_otherwise_is_a_usage_error() {
