@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
@@ -101,6 +102,11 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 		die("%s: %s", path, strerror(errno));
 	}
 	XXH3_64bits_reset(&r.hash);
+	/* No length read from the file may pass its end: a damaged one must
+	 * not make ndedup allocate what it claims. */
+	struct stat st;
+	uint64_t size = fstat(fileno(r.f), &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size
+									  : UINT64_MAX;
 	unsigned char h[HEADER];
 	size_t got = fread(h, 1, HEADER, r.f);
 	if (ferror(r.f))
@@ -121,7 +127,7 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 		if (h[i])
 			damaged(&r, "reserved header bytes are not zero");
 	if ((flags & ~(uint32_t)(FLAG_NEAR | FLAG_KEY)) || key_len > 4096 || count > UINT32_MAX ||
-	    !hashes || hashes > 4096 || !bands || hashes % bands || !shingle)
+	    count > size / 21 || !hashes || hashes > 4096 || !bands || hashes % bands || !shingle)
 		damaged(&r, "its header makes no sense");
 	char key[4097];
 	if (!get(&r, key, key_len))
@@ -130,24 +136,30 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 	if (memchr(key, '\0', key_len) || ((flags & FLAG_KEY) != 0) != (key_len != 0))
 		damaged(&r, "its key field makes no sense");
 
-	/* Built otherwise: its keys or signatures mean something else. */
+	/* Built otherwise: its keys or signatures mean something else. That
+	 * is said once the file is known to be whole (a damaged header is
+	 * damage, not other settings); its records are then not loaded. */
 	const struct dedup_params *p = &setup->params;
 	bool near = flags & FLAG_NEAR;
 	const char *want_key = setup->key ? setup->key : "";
+	char other[256] = "";
 	if (strcmp(key, want_key) != 0) {
 		if (key_len)
-			die_usage("%s was built with --key %s: run with it", path, key);
-		die_usage("%s was built from the text, not a field: run without --key", path);
+			snprintf(other, sizeof other, "was built with --key %.64s: run with it", key);
+		else
+			snprintf(other, sizeof other,
+				 "was built from the text, not a field: run without --key");
+	} else if (near != setup->near) {
+		snprintf(other, sizeof other, "was built %s: run %s --exact",
+			 near ? "with near duplicates" : "for exact duplicates only",
+			 near ? "without" : "with");
+	} else if (near && (shingle != p->shingle || hashes != p->hashes || bands != p->bands ||
+			    seed != p->seed)) {
+		snprintf(other, sizeof other,
+			 "was built with --shingle %" PRIu32 " --hashes %" PRIu32 " --bands %" PRIu32
+			 ": run with those",
+			 shingle, hashes, bands);
 	}
-	if (near != setup->near)
-		die_usage("%s was built %s: run %s --exact", path,
-			  near ? "with near duplicates" : "for exact duplicates only",
-			  near ? "without" : "with");
-	if (near && (shingle != p->shingle || hashes != p->hashes || bands != p->bands ||
-		     seed != p->seed))
-		die_usage("%s was built with --shingle %" PRIu32 " --hashes %" PRIu32
-			  " --bands %" PRIu32 ": run with those",
-			  path, shingle, hashes, bands);
 
 	struct buf id = {0};
 	uint32_t *sig = xmalloc((size_t)hashes * sizeof *sig);
@@ -159,7 +171,7 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 		struct dedup_key k = {get64(rec), get64(rec + 8)};
 		uint32_t id_len = get32(rec + 16);
 		bool has_sig = rec[20] == 1;
-		if (rec[20] > 1 || (has_sig && !near) || id_len > (1u << 30))
+		if (rec[20] > 1 || (has_sig && !near) || id_len > (1u << 30) || id_len > size)
 			damaged(&r, "a record makes no sense");
 		buf_clear(&id);
 		buf_reserve(&id, id_len);
@@ -171,6 +183,8 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 			for (uint32_t j = 0; j < hashes; j++)
 				sig[j] = (uint32_t)raw[2 * (size_t)j] | (uint32_t)raw[2 * (size_t)j + 1] << 8;
 		}
+		if (other[0])
+			continue;
 		if (dedup_index_exact(x, k) != UINT32_MAX)
 			damaged(&r, "a key is there twice");
 		dedup_index_add(x, id.data ? id.data : "", id_len, k, sig, has_sig);
@@ -186,6 +200,8 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 		damaged(&r, "bytes after its trailer");
 	if (memcmp(t, END_MAGIC, 8) != 0 || get64(t + 8) != sum)
 		damaged(&r, "its checksum does not match");
+	if (other[0])
+		die_usage("%s %s", path, other);
 	fclose(r.f);
 	buf_free(&id);
 	free(sig);

@@ -141,6 +141,11 @@ test_an_index_not_ours_damaged_or_of_another_version_is_refused_and_kept() {
 	"$P" --index "$WORK/flip" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "a byte changed: an error" 1 $?
 	assertTrue "that says so ($(cat "$WORK/err"))" "grep -q 'damaged ndedup index' '$WORK/err'"
+	cp "$WORK/idx" "$WORK/hdr"
+	printf '\003' | dd of="$WORK/hdr" bs=1 seek=16 conv=notrunc 2>/dev/null
+	"$P" --index "$WORK/hdr" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "a header damaged to other settings is damage, not a usage error" 1 $?
+	assertTrue "($(cat "$WORK/err"))" "grep -q 'checksum does not match' '$WORK/err'"
 	cp "$WORK/idx" "$WORK/v9"
 	printf '\011' | dd of="$WORK/v9" bs=1 seek=8 conv=notrunc 2>/dev/null
 	"$P" --index "$WORK/v9" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
