@@ -182,6 +182,11 @@ struct band_slot {
 	uint32_t rec; /* UINT32_MAX: empty */
 };
 
+struct band_table {
+	struct band_slot *slots;
+	size_t cap, used;
+};
+
 struct dedup_index {
 	struct dedup_params p;
 	struct buf ids;       /* the ids, NUL-terminated, one after the other */
@@ -195,8 +200,9 @@ struct dedup_index {
 	uint32_t count, cap;
 	struct exact_slot *exact;
 	size_t exact_cap, exact_used;
-	struct band_slot *bands;
-	size_t band_cap, band_used;
+	/* One table a band: each doubles on its own, so that a doubling
+	 * holds one band's old slots beside the new, not all of them. */
+	struct band_table *bands;
 };
 
 struct dedup_index *dedup_index_new(const struct dedup_params *p)
@@ -219,6 +225,9 @@ void dedup_index_free(struct dedup_index *x)
 	free(x->has_sig);
 	free(x->seen);
 	free(x->exact);
+	if (x->bands)
+		for (unsigned b = 0; b < x->p.bands; b++)
+			free(x->bands[b].slots);
 	free(x->bands);
 	free(x);
 }
@@ -270,18 +279,18 @@ static void band_insert(struct band_slot *t, size_t cap, uint32_t key, uint32_t 
 	t[i] = (struct band_slot){key, rec};
 }
 
-static void bands_grow(struct dedup_index *x)
+static void band_grow(struct band_table *t)
 {
-	size_t cap = x->band_cap ? x->band_cap * 2 : 4096;
-	struct band_slot *t = xmalloc(cap * sizeof *t);
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	struct band_slot *slots = xmalloc(cap * sizeof *slots);
 	for (size_t i = 0; i < cap; i++)
-		t[i].rec = UINT32_MAX;
-	for (size_t i = 0; i < x->band_cap; i++)
-		if (x->bands[i].rec != UINT32_MAX)
-			band_insert(t, cap, x->bands[i].key, x->bands[i].rec);
-	free(x->bands);
-	x->bands = t;
-	x->band_cap = cap;
+		slots[i].rec = UINT32_MAX;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].rec != UINT32_MAX)
+			band_insert(slots, cap, t->slots[i].key, t->slots[i].rec);
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
 }
 
 uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
@@ -313,13 +322,17 @@ uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 		*e = (struct exact_slot){key.lo, key.hi, rec};
 		x->exact_used++;
 	}
-	if (has_sig)
+	if (has_sig) {
+		if (!x->bands)
+			x->bands = xcalloc(x->p.bands, sizeof *x->bands);
 		for (unsigned b = 0; b < x->p.bands; b++) {
-			if ((x->band_used + 1) * 2 > x->band_cap)
-				bands_grow(x);
-			band_insert(x->bands, x->band_cap, band_key(&x->p, kept, b), rec);
-			x->band_used++;
+			struct band_table *t = &x->bands[b];
+			if ((t->used + 1) * 2 > t->cap)
+				band_grow(t);
+			band_insert(t->slots, t->cap, band_key(&x->p, kept, b), rec);
+			t->used++;
 		}
+	}
 	return rec;
 }
 
@@ -335,7 +348,7 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 	struct dedup_index *x = (struct dedup_index *)xc; /* the seen stamps only */
 	uint32_t best = UINT32_MAX;
 	double best_sim = 0;
-	if (!x->band_cap)
+	if (!x->bands)
 		return UINT32_MAX;
 	if (++x->query == 0) { /* the stamps wrapped: start them again */
 		memset(x->seen, 0, x->count * sizeof *x->seen);
@@ -346,10 +359,11 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 		q[i] = (uint16_t)sig[i];
 	for (unsigned b = 0; b < x->p.bands; b++) {
 		uint32_t key = band_key(&x->p, q, b);
-		size_t i = band_home(key, x->band_cap);
-		for (; x->bands[i].rec != UINT32_MAX; i = (i + 1) & (x->band_cap - 1)) {
-			uint32_t rec = x->bands[i].rec;
-			if (x->bands[i].key != key || x->seen[rec] == x->query)
+		const struct band_table *t = &x->bands[b];
+		size_t i = band_home(key, t->cap);
+		for (; t->slots[i].rec != UINT32_MAX; i = (i + 1) & (t->cap - 1)) {
+			uint32_t rec = t->slots[i].rec;
+			if (t->slots[i].key != key || x->seen[rec] == x->query)
 				continue;
 			x->seen[rec] = x->query;
 			/* Verify: a shared band alone makes no duplicate. */
@@ -413,18 +427,20 @@ static size_t grown(size_t cap, size_t need)
 
 size_t dedup_index_bytes_with(const struct dedup_index *x, size_t id_len, bool has_sig, bool add)
 {
-	size_t cap = x->cap, ids = x->ids.cap, exact = x->exact_cap, bands = x->band_cap;
+	size_t cap = x->cap, ids = x->ids.cap, exact = x->exact_cap, bands = 0;
+	/* the band tables hold the same number of entries: one is all */
+	size_t band_cap = x->bands ? x->bands[0].cap : 0, band_used = x->bands ? x->bands[0].used : 0;
 	if (add) {
 		if (x->count == cap)
 			cap = cap ? cap * 2 : 1024;
 		ids = grown(ids, x->ids.len + id_len + 2);
 		if ((x->exact_used + 1) * 2 > exact)
 			exact = exact ? exact * 2 : 1024;
-		if (has_sig)
-			while ((x->band_used + x->p.bands) * 2 > bands)
-				bands = bands ? bands * 2 : 4096;
+		if (has_sig && (band_used + 1) * 2 > band_cap)
+			band_cap = band_cap ? band_cap * 2 : 1024;
 	}
+	bands = band_cap * x->p.bands;
 	size_t per_record = sizeof *x->id_off + sizeof *x->id_len + sizeof *x->has_sig +
 			    sizeof *x->seen + (size_t)x->p.hashes * sizeof *x->sigs;
-	return cap * per_record + ids + exact * sizeof *x->exact + bands * sizeof *x->bands;
+	return cap * per_record + ids + exact * sizeof *x->exact + bands * sizeof(struct band_slot);
 }
