@@ -77,6 +77,7 @@ UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 # Fuzz targets named fuzz_<tool>_* also link that tool's core (not main.c).
 NSPLIT_CORE := $(filter-out cmd/nsplit/main.c,$(wildcard cmd/nsplit/*.c))
 NCLEAN_CORE := $(filter-out cmd/nclean/main.c,$(wildcard cmd/nclean/*.c))
+NDEDUP_CORE := $(filter-out cmd/ndedup/main.c,$(wildcard cmd/ndedup/*.c))
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:test/fuzz/fuzz_%.c=$(BUILD)/test/fuzz/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/fuzz_%.c=build-fuzz/fuzz_%)
@@ -157,6 +158,13 @@ $(BUILD)/test/fuzz/replay_nclean_%: $(BUILD)/test/fuzz/fuzz_nclean_%.o $(BUILD)/
 
 $(BUILD)/test/fuzz/fuzz_nclean_%.o: ALL_CFLAGS += -Icmd/nclean
 
+$(BUILD)/test/fuzz/replay_ndedup_%: $(BUILD)/test/fuzz/fuzz_ndedup_%.o $(BUILD)/test/fuzz/replay.o \
+		$(NDEDUP_CORE:%.c=$(BUILD)/%.o) $(LIB_A)
+	@mkdir -p $(@D)
+	$(LINK) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/test/fuzz/fuzz_ndedup_%.o: ALL_CFLAGS += -Icmd/ndedup
+
 # Each tier leaves "passed failed" in $(RESULTS)/<tier>; check adds them up.
 RESULTS := $(BUILD)/results
 
@@ -231,6 +239,10 @@ build-fuzz/fuzz_nsplit_%: test/fuzz/fuzz_nsplit_%.c $(LIB_SRC) $(NSPLIT_CORE) $(
 build-fuzz/fuzz_nclean_%: test/fuzz/fuzz_nclean_%.c $(LIB_SRC) $(NCLEAN_CORE) $(FUZZ_CXX_OBJ)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Icmd/nclean -o $@ $< $(LIB_SRC) $(NCLEAN_CORE) -x none $(FUZZ_CXX_OBJ) $(LIBS)
+
+build-fuzz/fuzz_ndedup_%: test/fuzz/fuzz_ndedup_%.c $(LIB_SRC) $(NDEDUP_CORE) $(FUZZ_CXX_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Icmd/ndedup -o $@ $< $(LIB_SRC) $(NDEDUP_CORE) -x none $(FUZZ_CXX_OBJ) $(LIBS)
 
 eval: $(BINS)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-nclean

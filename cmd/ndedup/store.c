@@ -72,69 +72,72 @@ static uint64_t get64(const unsigned char *p)
 
 struct reader {
 	FILE *f;
-	const char *path;
 	XXH3_state_t hash;
+	bool io_error;
 };
 
-/* Reads n bytes into p, hashing them; false at the end of the file. */
+/* Reads n bytes into p, hashing them; false at the end of the file or on
+ * a read error (io_error). */
 static bool get(struct reader *r, void *p, size_t n)
 {
 	if (fread(p, 1, n, r->f) != n) {
-		if (ferror(r->f))
-			die("%s: %s", r->path, strerror(errno));
+		r->io_error = ferror(r->f) != 0;
 		return false;
 	}
 	XXH3_64bits_update(&r->hash, p, n);
 	return true;
 }
 
-static _Noreturn void damaged(const struct reader *r, const char *why)
+/* Sets why and returns status. */
+static enum store_status fail(char *why, size_t why_len, enum store_status status,
+			      const char *what)
 {
-	die("%s: damaged ndedup index: %s", r->path, why);
+	snprintf(why, why_len, "%s", what);
+	return status;
 }
 
-bool store_load(const char *path, const struct store_setup *setup, struct dedup_index *x)
+/* A short read: damage, or a read error. */
+#define SHORT(r, what) ((r)->io_error ? fail(why, why_len, STORE_IO, strerror(errno)) \
+				       : fail(why, why_len, STORE_DAMAGED, what))
+
+enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *setup,
+			     struct dedup_index *x, char *why, size_t why_len)
 {
-	struct reader r = {.f = fopen(path, "rb"), .path = path};
-	if (!r.f) {
-		if (errno == ENOENT)
-			return false; /* the first run: everything is new */
-		die("%s: %s", path, strerror(errno));
-	}
+	struct reader r = {.f = f};
 	XXH3_64bits_reset(&r.hash);
-	/* No length read from the file may pass its end: a damaged one must
-	 * not make ndedup allocate what it claims. */
-	struct stat st;
-	uint64_t size = fstat(fileno(r.f), &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size
-									  : UINT64_MAX;
 	unsigned char h[HEADER];
-	size_t got = fread(h, 1, HEADER, r.f);
-	if (ferror(r.f))
-		die("%s: %s", path, strerror(errno));
+	size_t got = fread(h, 1, HEADER, f);
+	if (ferror(f))
+		return fail(why, why_len, STORE_IO, strerror(errno));
 	if (got < 8 || memcmp(h, MAGIC, 8) != 0)
-		die("%s: not an ndedup index", path);
+		return fail(why, why_len, STORE_NOT_INDEX, "not an ndedup index");
 	if (got < HEADER)
-		damaged(&r, "cut short in its header");
+		return fail(why, why_len, STORE_DAMAGED, "cut short in its header");
 	XXH3_64bits_update(&r.hash, h, HEADER);
 	uint32_t version = get32(h + 8);
-	if (version != VERSION)
-		die("%s: an ndedup index of format version %" PRIu32 "; this ndedup reads version %d",
-		    path, version, VERSION);
+	if (version != VERSION) {
+		snprintf(why, why_len,
+			 "an ndedup index of format version %" PRIu32 "; this ndedup reads version %d",
+			 version, VERSION);
+		return STORE_VERSION;
+	}
 	uint32_t flags = get32(h + 12), shingle = get32(h + 16), hashes = get32(h + 20),
 		 bands = get32(h + 24), key_len = get32(h + 28);
 	uint64_t seed = get64(h + 32), count = get64(h + 40);
 	for (int i = 48; i < HEADER; i++)
 		if (h[i])
-			damaged(&r, "reserved header bytes are not zero");
+			return fail(why, why_len, STORE_DAMAGED, "reserved header bytes are not zero");
+	/* No length read from the file may pass its end: a damaged one must
+	 * not make ndedup allocate what it claims. */
 	if ((flags & ~(uint32_t)(FLAG_NEAR | FLAG_KEY)) || key_len > 4096 || count > UINT32_MAX ||
 	    count > size / 21 || !hashes || hashes > 4096 || !bands || hashes % bands || !shingle)
-		damaged(&r, "its header makes no sense");
+		return fail(why, why_len, STORE_DAMAGED, "its header makes no sense");
 	char key[4097];
 	if (!get(&r, key, key_len))
-		damaged(&r, "cut short in its header");
+		return SHORT(&r, "cut short in its header");
 	key[key_len] = '\0';
 	if (memchr(key, '\0', key_len) || ((flags & FLAG_KEY) != 0) != (key_len != 0))
-		damaged(&r, "its key field makes no sense");
+		return fail(why, why_len, STORE_DAMAGED, "its key field makes no sense");
 
 	/* Built otherwise: its keys or signatures mean something else. That
 	 * is said once the file is known to be whole (a damaged header is
@@ -161,52 +164,89 @@ bool store_load(const char *path, const struct store_setup *setup, struct dedup_
 			 shingle, hashes, bands);
 	}
 
+	enum store_status status = STORE_OK;
 	struct buf id = {0};
 	uint32_t *sig = xmalloc((size_t)hashes * sizeof *sig);
 	unsigned char *raw = xmalloc((size_t)hashes * 2);
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count && status == STORE_OK; i++) {
 		unsigned char rec[21];
-		if (!get(&r, rec, sizeof rec))
-			damaged(&r, "cut short (a record is missing)");
+		if (!get(&r, rec, sizeof rec)) {
+			status = SHORT(&r, "cut short (a record is missing)");
+			break;
+		}
 		struct dedup_key k = {get64(rec), get64(rec + 8)};
 		uint32_t id_len = get32(rec + 16);
 		bool has_sig = rec[20] == 1;
-		if (rec[20] > 1 || (has_sig && !near) || id_len > (1u << 30) || id_len > size)
-			damaged(&r, "a record makes no sense");
+		if (rec[20] > 1 || (has_sig && !near) || id_len > (1u << 30) || id_len > size) {
+			status = fail(why, why_len, STORE_DAMAGED, "a record makes no sense");
+			break;
+		}
 		buf_clear(&id);
 		buf_reserve(&id, id_len);
-		if (!get(&r, id.data, id_len))
-			damaged(&r, "cut short (a record is missing)");
-		if (has_sig) {
-			if (!get(&r, raw, (size_t)hashes * 2))
-				damaged(&r, "cut short (a record is missing)");
+		if (!get(&r, id.data, id_len) || (has_sig && !get(&r, raw, (size_t)hashes * 2))) {
+			status = SHORT(&r, "cut short (a record is missing)");
+			break;
+		}
+		if (has_sig)
 			for (uint32_t j = 0; j < hashes; j++)
 				sig[j] = (uint32_t)raw[2 * (size_t)j] | (uint32_t)raw[2 * (size_t)j + 1] << 8;
-		}
 		if (other[0])
 			continue;
 		if (dedup_index_exact(x, k) != UINT32_MAX)
-			damaged(&r, "a key is there twice");
-		dedup_index_add(x, id.data ? id.data : "", id_len, k, sig, has_sig);
+			status = fail(why, why_len, STORE_DAMAGED, "a key is there twice");
+		else
+			dedup_index_add(x, id.data ? id.data : "", id_len, k, sig, has_sig);
 	}
-	uint64_t sum = XXH3_64bits_digest(&r.hash);
-	unsigned char t[17];
-	size_t tail = fread(t, 1, sizeof t, r.f);
-	if (ferror(r.f))
-		die("%s: %s", path, strerror(errno));
-	if (tail < 16)
-		damaged(&r, "cut short (its trailer is missing)");
-	if (tail > 16)
-		damaged(&r, "bytes after its trailer");
-	if (memcmp(t, END_MAGIC, 8) != 0 || get64(t + 8) != sum)
-		damaged(&r, "its checksum does not match");
-	if (other[0])
-		die_usage("%s %s", path, other);
-	fclose(r.f);
 	buf_free(&id);
 	free(sig);
 	free(raw);
-	return true;
+	if (status != STORE_OK)
+		return status;
+	uint64_t sum = XXH3_64bits_digest(&r.hash);
+	unsigned char t[17];
+	size_t tail = fread(t, 1, sizeof t, f);
+	if (ferror(f))
+		return fail(why, why_len, STORE_IO, strerror(errno));
+	if (tail < 16)
+		return fail(why, why_len, STORE_DAMAGED, "cut short (its trailer is missing)");
+	if (tail > 16)
+		return fail(why, why_len, STORE_DAMAGED, "bytes after its trailer");
+	if (memcmp(t, END_MAGIC, 8) != 0 || get64(t + 8) != sum)
+		return fail(why, why_len, STORE_DAMAGED, "its checksum does not match");
+	if (other[0])
+		return fail(why, why_len, STORE_OTHER, other);
+	return STORE_OK;
+}
+
+#undef SHORT
+
+bool store_load(const char *path, const struct store_setup *setup, struct dedup_index *x)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (errno == ENOENT)
+			return false; /* the first run: everything is new */
+		die("%s: %s", path, strerror(errno));
+	}
+	struct stat st;
+	uint64_t size = fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size
+								    : UINT64_MAX;
+	char why[320];
+	enum store_status status = store_read(f, size, setup, x, why, sizeof why);
+	fclose(f);
+	switch (status) {
+	case STORE_OK:
+		return true;
+	case STORE_DAMAGED:
+		die("%s: damaged ndedup index: %s", path, why);
+	case STORE_OTHER:
+		die_usage("%s %s", path, why);
+	case STORE_NOT_INDEX:
+	case STORE_VERSION:
+	case STORE_IO:
+		break;
+	}
+	die("%s: %s", path, why);
 }
 
 /* ---- writing ---------------------------------------------------------- */

@@ -2,6 +2,8 @@
 #define NDEDUP_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "dedup.h"
 
@@ -16,6 +18,23 @@ struct store_setup {
 	const char *key;            /* --key FIELD, or NULL: the normalised text */
 	bool near;                  /* signatures kept (not --exact, not --key) */
 };
+
+/* What reading an index came to. */
+enum store_status {
+	STORE_OK,
+	STORE_NOT_INDEX, /* no ndedup index at all */
+	STORE_VERSION,   /* an index of another format version */
+	STORE_DAMAGED,   /* cut short, damaged, or bytes after its end */
+	STORE_OTHER,     /* whole, but built with other settings */
+	STORE_IO,        /* a read error */
+};
+
+/* Reads an index of size bytes (UINT64_MAX: not known) from f into x
+ * (new, empty), checking it as store_load says, without printing or
+ * exiting: anything but STORE_OK comes with why[0..why_len) filled, and x
+ * then holds whatever was read before the trouble (free it). */
+enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *setup,
+			     struct dedup_index *x, char *why, size_t why_len);
 
 /* Loads the index at path into x (new, empty), after checking that it was
  * built with *setup; a file that does not exist is an empty index (false,
