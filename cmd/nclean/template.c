@@ -278,6 +278,39 @@ static size_t compact_bytes(const char *s, size_t n, unsigned char *out)
  * then 0x80 (a zero byte). */
 static unsigned char keep_shuffle[256][16];
 
+/* The key bytes of the 16 bytes at s, those of the positions in take (a
+ * bit each), written at out (which takes 16 bytes past them); returns
+ * how many. */
+__attribute__((target("ssse3,popcnt"))) static inline size_t compact16(const char *s,
+									unsigned take,
+									unsigned char *out)
+{
+	const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1),
+		      before_la = _mm_set1_epi8('a' - 1), after_lz = _mm_set1_epi8('z' + 1),
+		      before_0 = _mm_set1_epi8('0' - 1), after_9 = _mm_set1_epi8('9' + 1),
+		      zero = _mm_setzero_si128(), case_bit = _mm_set1_epi8(0x20),
+		      eight = _mm_set1_epi8(8);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	/* signed compares: bytes of 0x80 and above are negative, and kept */
+	__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
+	__m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, before_la), _mm_cmplt_epi8(v, after_lz));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9));
+	__m128i keep = _mm_or_si128(_mm_or_si128(upper, lower),
+				    _mm_or_si128(digit, _mm_cmplt_epi8(v, zero)));
+	__m128i bytes = _mm_or_si128(v, _mm_and_si128(upper, case_bit));
+	unsigned mask = (unsigned)_mm_movemask_epi8(keep) & take;
+	unsigned lo = mask & 0xFF, hi = mask >> 8;
+	__m128i a = _mm_shuffle_epi8(
+		bytes, _mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[lo]));
+	_mm_storeu_si128((__m128i *)(void *)out, a);
+	size_t fill = (size_t)__builtin_popcount(lo);
+	__m128i b = _mm_shuffle_epi8(
+		bytes,
+		_mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[hi]), eight));
+	_mm_storeu_si128((__m128i *)(void *)(out + fill), b);
+	return fill + (size_t)__builtin_popcount(hi);
+}
+
 /* compact_bytes with SSSE3 (every x86-64 processor since 2006, checked
  * when the program starts): 16 bytes are classified and lowercased at
  * once, and the bytes kept of each half are moved together by a
@@ -285,56 +318,11 @@ static unsigned char keep_shuffle[256][16];
 __attribute__((target("ssse3,popcnt"))) static size_t compact_ssse3(const char *s, size_t n,
 								      unsigned char *out)
 {
-	const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1),
-		      before_la = _mm_set1_epi8('a' - 1), after_lz = _mm_set1_epi8('z' + 1),
-		      before_0 = _mm_set1_epi8('0' - 1), after_9 = _mm_set1_epi8('9' + 1),
-		      zero = _mm_setzero_si128(), case_bit = _mm_set1_epi8(0x20),
-		      eight = _mm_set1_epi8(8);
 	size_t fill = 0, i = 0;
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		/* signed compares: bytes of 0x80 and above are negative, and kept */
-		__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
-		__m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, before_la), _mm_cmplt_epi8(v, after_lz));
-		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9));
-		__m128i keep = _mm_or_si128(_mm_or_si128(upper, lower),
-					    _mm_or_si128(digit, _mm_cmplt_epi8(v, zero)));
-		__m128i bytes = _mm_or_si128(v, _mm_and_si128(upper, case_bit));
-		unsigned mask = (unsigned)_mm_movemask_epi8(keep);
-		unsigned lo = mask & 0xFF, hi = mask >> 8;
-		__m128i a = _mm_shuffle_epi8(
-			bytes, _mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[lo]));
-		_mm_storeu_si128((__m128i *)(void *)(out + fill), a);
-		fill += (size_t)__builtin_popcount(lo);
-		__m128i b = _mm_shuffle_epi8(
-			bytes, _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[hi]),
-					    eight));
-		_mm_storeu_si128((__m128i *)(void *)(out + fill), b);
-		fill += (size_t)__builtin_popcount(hi);
-	}
-	if (i < n && n >= 16) {
-		/* the last block ends at n; the bytes taken before drop out */
-		size_t at = n - 16;
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
-		__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
-		__m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, before_la), _mm_cmplt_epi8(v, after_lz));
-		__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9));
-		__m128i keep = _mm_or_si128(_mm_or_si128(upper, lower),
-					    _mm_or_si128(digit, _mm_cmplt_epi8(v, zero)));
-		__m128i bytes = _mm_or_si128(v, _mm_and_si128(upper, case_bit));
-		unsigned mask = (unsigned)_mm_movemask_epi8(keep) & (0xFFFFu << (i - at));
-		unsigned lo = mask & 0xFF, hi = mask >> 8;
-		__m128i a = _mm_shuffle_epi8(
-			bytes, _mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[lo]));
-		_mm_storeu_si128((__m128i *)(void *)(out + fill), a);
-		fill += (size_t)__builtin_popcount(lo);
-		__m128i b = _mm_shuffle_epi8(
-			bytes, _mm_add_epi8(_mm_loadu_si128((const __m128i *)(const void *)keep_shuffle[hi]),
-					    eight));
-		_mm_storeu_si128((__m128i *)(void *)(out + fill), b);
-		fill += (size_t)__builtin_popcount(hi);
-		return fill;
-	}
+	for (; i + 16 <= n; i += 16)
+		fill += compact16(s + i, 0xFFFFu, out + fill);
+	if (i < n && n >= 16) /* the last block ends at n; the bytes taken before drop out */
+		return fill + compact16(s + n - 16, 0xFFFFu << (i - (n - 16)) & 0xFFFFu, out + fill);
 	return fill + compact_bytes(s + i, n - i, out + fill);
 }
 
