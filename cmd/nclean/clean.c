@@ -453,7 +453,7 @@ static struct short_lang paragraph_lang(struct cleaner *c, const char *text,
 					const struct clean_line *lines, struct paragraph p)
 {
 	const char *s = text + lines[p.first].off;
-	size_t len = lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off;
+	size_t len = paragraph_bytes(lines, p);
 	for (size_t k = 0; k < c->short_lang_count; k++) {
 		const struct short_lang_memo *m = &c->short_langs[k];
 		if (m->text.len == len && memcmp(m->text.data, s, len) == 0)
@@ -550,8 +550,7 @@ static void foreign_edges(struct cleaner *c, const char *text, struct clean_line
 	buf_clear(body);
 	for (size_t k = head; k < n - tail && body->len < 512; k++) {
 		struct paragraph p = c->paragraphs[k];
-		buf_add(body, text + lines[p.first].off,
-			lines[p.end - 1].off + lines[p.end - 1].len - lines[p.first].off);
+		buf_add(body, text + lines[p.first].off, paragraph_bytes(lines, p));
 		buf_addc(body, '\n');
 	}
 	if (!c->langid) {
