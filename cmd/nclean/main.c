@@ -13,6 +13,7 @@
 #include "status.h"
 #include "patterns.h"
 #include "template.h"
+#include "url.h"
 
 enum {
 	OPT_EXPLAIN = 256,
@@ -224,14 +225,15 @@ static bool record_site(struct record *r, const char *field, struct buf *out)
 		return true;
 	}
 	if (record_get_string(r, "url", &s, &n) && n) {
-		const char *host = memmem(s, n, "://", 3);
-		size_t i = host ? (size_t)(host - s) + 3 : 0, e = i;
-		while (e < n && !strchr("/:?#", s[e]))
-			e++;
-		if (e - i > 4 && strncasecmp(s + i, "www.", 4) == 0)
-			i += 4;
-		for (size_t k = i; k < e; k++)
-			buf_addc(out, (char)tolower((unsigned char)s[k]));
+		const char *host;
+		size_t len;
+		url_host(s, n, &host, &len);
+		if (len > 4 && strncasecmp(host, "www.", 4) == 0) {
+			host += 4;
+			len -= 4;
+		}
+		for (size_t k = 0; k < len; k++)
+			buf_addc(out, (char)tolower((unsigned char)host[k]));
 		if (out->len)
 			return true;
 	}

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "status.h"
+#include "url.h"
 
 static void load_sources(const char *path, struct keep_sources *s)
 {
@@ -78,17 +79,6 @@ void keep_sources_free(struct keep_sources *s)
 	free(s->entries);
 	s->entries = NULL;
 	s->count = 0;
-}
-
-/* The host of url s[0..n), without a port: into *host, *len. */
-static void url_host(const char *s, size_t n, const char **host, size_t *len)
-{
-	const char *p = memmem(s, n, "://", 3);
-	size_t i = p ? (size_t)(p - s) + 3 : 0, e = i;
-	while (e < n && !strchr("/:?#", s[e]))
-		e++;
-	*host = s + i;
-	*len = e - i;
 }
 
 uint32_t keep_source_rank(const struct keep_sources *sources, struct record *r)
