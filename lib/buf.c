@@ -53,16 +53,24 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-void buf_reserve(struct buf *b, size_t extra)
+size_t buf_capacity_for(const struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need < b->len)
 		out_of_memory(SIZE_MAX);
 	if (need <= b->cap)
-		return;
+		return b->cap;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	return cap;
+}
+
+void buf_reserve(struct buf *b, size_t extra)
+{
+	size_t cap = buf_capacity_for(b, extra);
+	if (cap == b->cap)
+		return;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
 }

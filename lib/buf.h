@@ -13,6 +13,9 @@ struct buf {
 
 /* Makes sure at least extra more bytes fit; aborts on out-of-memory. */
 void buf_reserve(struct buf *b, size_t extra);
+/* The capacity buf_reserve(b, extra) would leave b with (b->cap when it
+ * has room already). */
+size_t buf_capacity_for(const struct buf *b, size_t extra);
 /* Appends n bytes. */
 void buf_add(struct buf *b, const void *p, size_t n);
 /* Appends a NUL-terminated string. */

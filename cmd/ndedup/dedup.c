@@ -150,17 +150,13 @@ size_t dedup_signature(const struct dedup_hasher *h, const char *normalized, siz
 	return shingles;
 }
 
-double dedup_similarity(const uint32_t *a, const uint32_t *b, unsigned k)
+void dedup_kept_signature(const uint32_t *sig, unsigned k, uint16_t *out)
 {
-	unsigned same = 0;
 	for (unsigned i = 0; i < k; i++)
-		same += (uint16_t)a[i] == (uint16_t)b[i];
-	return (double)same / k;
+		out[i] = (uint16_t)sig[i];
 }
 
-/* dedup_similarity of two signatures as the index keeps them (their
- * values' low 16 bits). */
-static double similarity_kept(const uint16_t *a, const uint16_t *b, unsigned k)
+double dedup_similarity(const uint16_t *a, const uint16_t *b, unsigned k)
 {
 	unsigned same = 0;
 	for (unsigned i = 0; i < k; i++)
@@ -240,9 +236,22 @@ static struct exact_slot *exact_slot(struct exact_slot *t, size_t cap, struct de
 	return &t[i];
 }
 
+/* The growth of the index, one rule for doing it and for foreseeing it
+ * (dedup_index_bytes_with): an array of records doubles when it is full,
+ * a hash table when one more entry would fill it past half. */
+static size_t array_cap_for(size_t cap, size_t count)
+{
+	return count < cap ? cap : cap ? cap * 2 : 1024;
+}
+
+static size_t table_cap_for(size_t cap, size_t used)
+{
+	return (used + 1) * 2 <= cap ? cap : cap ? cap * 2 : 1024;
+}
+
 static void exact_grow(struct dedup_index *x)
 {
-	size_t cap = x->exact_cap ? x->exact_cap * 2 : 1024;
+	size_t cap = table_cap_for(x->exact_cap, x->exact_used);
 	struct exact_slot *t = xmalloc(cap * sizeof *t);
 	for (size_t i = 0; i < cap; i++)
 		t[i].rec = UINT32_MAX;
@@ -281,7 +290,7 @@ static void band_insert(struct band_slot *t, size_t cap, uint32_t key, uint32_t 
 
 static void band_grow(struct band_table *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 1024;
+	size_t cap = table_cap_for(t->cap, t->used);
 	struct band_slot *slots = xmalloc(cap * sizeof *slots);
 	for (size_t i = 0; i < cap; i++)
 		slots[i].rec = UINT32_MAX;
@@ -297,7 +306,7 @@ uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 			 struct dedup_key key, const uint32_t *sig, bool has_sig)
 {
 	if (x->count == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 1024;
+		x->cap = array_cap_for(x->cap, x->count);
 		x->id_off = xrealloc(x->id_off, x->cap * sizeof *x->id_off);
 		x->id_len = xrealloc(x->id_len, x->cap * sizeof *x->id_len);
 		x->sigs = xrealloc(x->sigs, (size_t)x->cap * x->p.hashes * sizeof *x->sigs);
@@ -313,9 +322,8 @@ uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 	x->seen[rec] = 0;
 	uint16_t *kept = x->sigs + (size_t)rec * x->p.hashes;
 	if (has_sig)
-		for (unsigned i = 0; i < x->p.hashes; i++)
-			kept[i] = (uint16_t)sig[i];
-	if ((x->exact_used + 1) * 2 > x->exact_cap)
+		dedup_kept_signature(sig, x->p.hashes, kept);
+	if (table_cap_for(x->exact_cap, x->exact_used) != x->exact_cap)
 		exact_grow(x);
 	struct exact_slot *e = exact_slot(x->exact, x->exact_cap, key);
 	if (e->rec == UINT32_MAX) {
@@ -327,7 +335,7 @@ uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 			x->bands = xcalloc(x->p.bands, sizeof *x->bands);
 		for (unsigned b = 0; b < x->p.bands; b++) {
 			struct band_table *t = &x->bands[b];
-			if ((t->used + 1) * 2 > t->cap)
+			if (table_cap_for(t->cap, t->used) != t->cap)
 				band_grow(t);
 			band_insert(t->slots, t->cap, band_key(&x->p, kept, b), rec);
 			t->used++;
@@ -355,8 +363,7 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 		x->query = 1;
 	}
 	uint16_t *q = x->query_sig;
-	for (unsigned i = 0; i < x->p.hashes; i++)
-		q[i] = (uint16_t)sig[i];
+	dedup_kept_signature(sig, x->p.hashes, q);
 	for (unsigned b = 0; b < x->p.bands; b++) {
 		uint32_t key = band_key(&x->p, q, b);
 		const struct band_table *t = &x->bands[b];
@@ -367,8 +374,8 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 				continue;
 			x->seen[rec] = x->query;
 			/* Verify: a shared band alone makes no duplicate. */
-			double s = similarity_kept(q, x->sigs + (size_t)rec * x->p.hashes,
-						   x->p.hashes);
+			double s = dedup_similarity(q, x->sigs + (size_t)rec * x->p.hashes,
+						    x->p.hashes);
 			if (s >= x->p.threshold && (s > best_sim || (s == best_sim && rec < best))) {
 				best = rec;
 				best_sim = s;
@@ -413,34 +420,20 @@ void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_
 	buf_addc(&x->ids, '\0');
 }
 
-/* The capacity buf_reserve gives a buffer of capacity cap that must hold
- * need bytes. */
-static size_t grown(size_t cap, size_t need)
-{
-	if (need <= cap)
-		return cap;
-	cap = cap ? cap : 64;
-	while (cap < need)
-		cap *= 2;
-	return cap;
-}
-
 size_t dedup_index_bytes_with(const struct dedup_index *x, size_t id_len, bool has_sig, bool add)
 {
-	size_t cap = x->cap, ids = x->ids.cap, exact = x->exact_cap, bands = 0;
+	size_t cap = x->cap, ids = x->ids.cap, exact = x->exact_cap;
 	/* the band tables hold the same number of entries: one is all */
-	size_t band_cap = x->bands ? x->bands[0].cap : 0, band_used = x->bands ? x->bands[0].used : 0;
+	size_t band_cap = x->bands ? x->bands[0].cap : 0;
 	if (add) {
-		if (x->count == cap)
-			cap = cap ? cap * 2 : 1024;
-		ids = grown(ids, x->ids.len + id_len + 2);
-		if ((x->exact_used + 1) * 2 > exact)
-			exact = exact ? exact * 2 : 1024;
-		if (has_sig && (band_used + 1) * 2 > band_cap)
-			band_cap = band_cap ? band_cap * 2 : 1024;
+		cap = array_cap_for(cap, x->count);
+		ids = buf_capacity_for(&x->ids, id_len + 1); /* the id and its NUL */
+		exact = table_cap_for(exact, x->exact_used);
+		if (has_sig)
+			band_cap = table_cap_for(band_cap, x->bands ? x->bands[0].used : 0);
 	}
-	bands = band_cap * x->p.bands;
 	size_t per_record = sizeof *x->id_off + sizeof *x->id_len + sizeof *x->has_sig +
 			    sizeof *x->seen + (size_t)x->p.hashes * sizeof *x->sigs;
-	return cap * per_record + ids + exact * sizeof *x->exact + bands * sizeof(struct band_slot);
+	return cap * per_record + ids + exact * sizeof *x->exact +
+	       band_cap * x->p.bands * sizeof(struct band_slot);
 }

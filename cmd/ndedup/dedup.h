@@ -52,11 +52,13 @@ void dedup_hasher_free(struct dedup_hasher *h);
 size_t dedup_signature(const struct dedup_hasher *h, const char *normalized, size_t n,
 		       uint32_t *sig);
 
-/* The share of equal positions of two signatures (their values' low 16
- * bits, as the index keeps them: two different values agree there once
- * in 65,536): the estimate of the Jaccard similarity of their shingle
- * sets. */
-double dedup_similarity(const uint32_t *a, const uint32_t *b, unsigned k);
+/* What the index keeps of a signature: each value's low 16 bits (two
+ * different values agree there once in 65,536), into out[0..k). */
+void dedup_kept_signature(const uint32_t *sig, unsigned k, uint16_t *out);
+
+/* The share of equal positions of two kept signatures: the estimate of
+ * the Jaccard similarity of their shingle sets. */
+double dedup_similarity(const uint16_t *a, const uint16_t *b, unsigned k);
 
 /* The index of kept records: exact keys, signatures, LSH buckets. */
 struct dedup_index;

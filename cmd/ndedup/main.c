@@ -180,12 +180,74 @@ struct member {
 	size_t id_off, id_len; /* into the members' id arena */
 };
 
+/* The duplicates found, for --clusters. */
+struct members {
+	struct member *items;
+	size_t count, cap;
+	struct buf ids;
+};
+
+/* Notes that the record of id[0..id_len) duplicates index record of. */
+static void members_add(struct members *m, uint32_t of, const char *id, size_t id_len)
+{
+	if (m->count == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->items = xrealloc(m->items, m->cap * sizeof *m->items);
+	}
+	m->items[m->count++] = (struct member){of, m->ids.len, id_len};
+	buf_add(&m->ids, id, id_len);
+}
+
+static void members_free(struct members *m)
+{
+	free(m->items);
+	buf_free(&m->ids);
+}
+
 static int by_cluster(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
 	if (x->of != y->of)
 		return x->of < y->of ? -1 : 1;
 	return x->id_off < y->id_off ? -1 : x->id_off > y->id_off;
+}
+
+/* Writes one line a cluster with duplicates, in the order of the kept
+ * records: {"cluster":id,"size":n,"ids":[kept, dup, ...]}. */
+static void write_clusters(struct writer *w, struct members *m, const struct dedup_index *index,
+			   struct buf *json)
+{
+	qsort(m->items, m->count, sizeof *m->items, by_cluster);
+	for (size_t i = 0; i < m->count;) {
+		size_t j = i, of_len;
+		const char *of_id = dedup_index_id(index, m->items[i].of, &of_len);
+		while (j < m->count && m->items[j].of == m->items[i].of)
+			j++;
+		buf_clear(json);
+		buf_adds(json, "{\"cluster\":");
+		json_append_string(json, of_id, of_len);
+		buf_printf(json, ",\"size\":%zu,\"ids\":[", j - i + 1);
+		json_append_string(json, of_id, of_len);
+		for (size_t k = i; k < j; k++) {
+			buf_addc(json, ',');
+			json_append_string(json, m->ids.data + m->items[k].id_off, m->items[k].id_len);
+		}
+		buf_adds(json, "]}\n");
+		cli_write(w, json->data, json->len);
+		i = j;
+	}
+}
+
+/* The mark of a duplicate of the record of_id[0..of_len), into json:
+ * {"of":id,"sim":0.912,"cluster":id}. */
+static void dup_mark(struct buf *json, const char *of_id, size_t of_len, double sim)
+{
+	buf_clear(json);
+	buf_adds(json, "{\"of\":");
+	json_append_string(json, of_id, of_len);
+	buf_printf(json, ",\"sim\":%.3f,\"cluster\":", sim);
+	json_append_string(json, of_id, of_len);
+	buf_addc(json, '}');
 }
 
 /* With a keep policy other than first, records are held until the input
@@ -208,8 +270,8 @@ struct held_set {
 	struct held *items;
 	size_t count, cap;
 	struct buf arena;
-	uint32_t *sigs;
-	size_t sig_count, sig_cap; /* in uint32_t */
+	uint16_t *sigs;            /* kept signatures (dedup_kept_signature) */
+	size_t sig_count, sig_cap; /* in values */
 };
 
 static void held_free(struct held_set *h)
@@ -255,7 +317,7 @@ static void hold(struct held_set *h, struct record *r, const struct args *a, uin
 			h->sigs = xrealloc(h->sigs, h->sig_cap * sizeof *h->sigs);
 		}
 		x->sig_off = h->sig_count;
-		memcpy(h->sigs + h->sig_count, sig, k * sizeof *sig);
+		dedup_kept_signature(sig, k, h->sigs + h->sig_count);
 		h->sig_count += k;
 	}
 	if (record_type(r, "dup") >= 0)
@@ -294,8 +356,7 @@ static bool better(const struct held_set *h, enum keep_policy keep, const struct
  * Returns the records written. */
 static uint64_t settle(struct held_set *h, const struct args *a, struct dedup_index *index,
 		       uint32_t loaded, struct writer *out, struct stats *stats,
-		       struct member **members, size_t *member_count, size_t *member_cap,
-		       struct buf *member_ids, struct buf *json)
+		       struct members *members, struct buf *json)
 {
 	uint32_t reps = dedup_index_count(index);
 	size_t *keeper = xmalloc((reps ? reps : 1) * sizeof *keeper);
@@ -338,25 +399,13 @@ static uint64_t settle(struct held_set *h, const struct args *a, struct dedup_in
 			stats_add(stats, NULL, exact ? "exact_duplicates" : "near_duplicates", 1);
 			size_t of_len;
 			const char *of_id = dedup_index_id(index, x->rep, &of_len);
-			if (members) {
-				if (*member_count == *member_cap) {
-					*member_cap = *member_cap ? *member_cap * 2 : 256;
-					*members = xrealloc(*members, *member_cap * sizeof **members);
-				}
-				(*members)[(*member_count)++] =
-					(struct member){x->rep, member_ids->len, x->id_len};
-				buf_add(member_ids, h->arena.data + x->id_off, x->id_len);
-			}
+			if (members)
+				members_add(members, x->rep, h->arena.data + x->id_off, x->id_len);
 			if (a->drop) {
 				stats_add(stats, NULL, "dropped", 1);
 				continue;
 			}
-			buf_clear(json);
-			buf_adds(json, "{\"of\":");
-			json_append_string(json, of_id, of_len);
-			buf_printf(json, ",\"sim\":%.3f,\"cluster\":", sim);
-			json_append_string(json, of_id, of_len);
-			buf_addc(json, '}');
+			dup_mark(json, of_id, of_len, sim);
 			/* the record with its mark: parsed again from the arena */
 			struct record r = {0};
 			struct json_error err;
@@ -434,9 +483,8 @@ int main(int argc, char **argv)
 	bool index_full = false;
 	struct held_set held = {0};
 	uint32_t *sig = xmalloc(p->hashes * sizeof *sig);
-	struct buf norm = {0}, line = {0}, json = {0}, member_ids = {0};
-	struct member *members = NULL;
-	size_t member_count = 0, member_cap = 0;
+	struct buf norm = {0}, line = {0}, json = {0};
+	struct members members = {0};
 
 	struct jsonl in;
 	jsonl_open(&in, cli.files, cli.file_count, &stats, rejects);
@@ -521,27 +569,15 @@ int main(int argc, char **argv)
 			if (record_type(r, "dup") >= 0)
 				record_remove(r, "dup"); /* a mark from an earlier run */
 		} else {
-			if (clusters) {
-				if (member_count == member_cap) {
-					member_cap = member_cap ? member_cap * 2 : 256;
-					members = xrealloc(members, member_cap * sizeof *members);
-				}
-				members[member_count++] =
-					(struct member){of, member_ids.len, id_len};
-				buf_add(&member_ids, id, id_len);
-			}
+			if (clusters)
+				members_add(&members, of, id, id_len);
 			if (args.drop) {
 				stats_add(&stats, NULL, "dropped", 1);
 				goto next;
 			}
 			size_t of_len;
 			const char *of_id = dedup_index_id(index, of, &of_len);
-			buf_clear(&json);
-			buf_adds(&json, "{\"of\":");
-			json_append_string(&json, of_id, of_len);
-			buf_printf(&json, ",\"sim\":%.3f,\"cluster\":", sim);
-			json_append_string(&json, of_id, of_len);
-			buf_addc(&json, '}');
+			dup_mark(&json, of_id, of_len, sim);
 			record_set_raw(r, "dup", json.data, json.len);
 		}
 		buf_clear(&line);
@@ -554,7 +590,7 @@ next:
 	progress_end(&progress);
 	if (args.keep != KEEP_FIRST)
 		written += settle(&held, &args, index, loaded, out, &stats, clusters ? &members : NULL,
-				  &member_count, &member_cap, &member_ids, &json);
+				  &json);
 	stats_add(&stats, NULL, "records_out", written);
 	if (args.index) {
 		/* The output is whole first: a crash in between leaves the old
@@ -566,28 +602,7 @@ next:
 		stats_add(&stats, NULL, "index_records", dedup_index_count(index));
 	}
 	if (clusters) {
-		/* One line a cluster with duplicates, in the order of the kept
-		 * records: {"cluster":id,"size":n,"ids":[kept, dup, ...]}. */
-		qsort(members, member_count, sizeof *members, by_cluster);
-		for (size_t i = 0; i < member_count;) {
-			size_t j = i, of_len;
-			const char *of_id = dedup_index_id(index, members[i].of, &of_len);
-			while (j < member_count && members[j].of == members[i].of)
-				j++;
-			buf_clear(&json);
-			buf_adds(&json, "{\"cluster\":");
-			json_append_string(&json, of_id, of_len);
-			buf_printf(&json, ",\"size\":%zu,\"ids\":[", j - i + 1);
-			json_append_string(&json, of_id, of_len);
-			for (size_t k = i; k < j; k++) {
-				buf_addc(&json, ',');
-				json_append_string(&json, member_ids.data + members[k].id_off,
-						   members[k].id_len);
-			}
-			buf_adds(&json, "]}\n");
-			cli_write(clusters, json.data, json.len);
-			i = j;
-		}
+		write_clusters(clusters, &members, index, &json);
 		cli_close_output(clusters);
 	}
 	bool had_error = in.had_error;
@@ -601,11 +616,10 @@ next:
 	dedup_index_free(index);
 	dedup_hasher_free(&hasher);
 	free(sig);
-	free(members);
+	members_free(&members);
 	buf_free(&norm);
 	buf_free(&line);
 	buf_free(&json);
-	buf_free(&member_ids);
 	buf_free(&text_out);
 	idset_free(&paragraphs);
 	held_free(&held);
