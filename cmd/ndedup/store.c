@@ -96,9 +96,14 @@ static enum store_status fail(char *why, size_t why_len, enum store_status statu
 	return status;
 }
 
-/* A short read: damage, or a read error. */
-#define SHORT(r, what) ((r)->io_error ? fail(why, why_len, STORE_IO, strerror(errno)) \
-				       : fail(why, why_len, STORE_DAMAGED, what))
+/* A short read: a read error, or what, damage. */
+static enum store_status short_read(const struct reader *r, char *why, size_t why_len,
+				    const char *what)
+{
+	if (r->io_error)
+		return fail(why, why_len, STORE_IO, strerror(errno));
+	return fail(why, why_len, STORE_DAMAGED, what);
+}
 
 enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *setup,
 			     struct dedup_index *x, char *why, size_t why_len)
@@ -134,7 +139,7 @@ enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *s
 		return fail(why, why_len, STORE_DAMAGED, "its header makes no sense");
 	char key[4097];
 	if (!get(&r, key, key_len))
-		return SHORT(&r, "cut short in its header");
+		return short_read(&r, why, why_len, "cut short in its header");
 	key[key_len] = '\0';
 	if (memchr(key, '\0', key_len) || ((flags & FLAG_KEY) != 0) != (key_len != 0))
 		return fail(why, why_len, STORE_DAMAGED, "its key field makes no sense");
@@ -171,7 +176,7 @@ enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *s
 	for (uint64_t i = 0; i < count && status == STORE_OK; i++) {
 		unsigned char rec[21];
 		if (!get(&r, rec, sizeof rec)) {
-			status = SHORT(&r, "cut short (a record is missing)");
+			status = short_read(&r, why, why_len, "cut short (a record is missing)");
 			break;
 		}
 		struct dedup_key k = {get64(rec), get64(rec + 8)};
@@ -184,7 +189,7 @@ enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *s
 		buf_clear(&id);
 		buf_reserve(&id, id_len);
 		if (!get(&r, id.data, id_len) || (has_sig && !get(&r, raw, (size_t)hashes * 2))) {
-			status = SHORT(&r, "cut short (a record is missing)");
+			status = short_read(&r, why, why_len, "cut short (a record is missing)");
 			break;
 		}
 		if (has_sig)
@@ -217,8 +222,6 @@ enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *s
 		return fail(why, why_len, STORE_OTHER, other);
 	return STORE_OK;
 }
-
-#undef SHORT
 
 bool store_load(const char *path, const struct store_setup *setup, struct dedup_index *x)
 {
