@@ -164,6 +164,8 @@ double dedup_similarity(const uint16_t *a, const uint16_t *b, unsigned k)
 	return (double)same / k;
 }
 
+const struct dedup_params dedup_defaults = {5, 128, 32, 4, 0.5, 0x6e64656475703031ull};
+
 /* ---- the index ---- */
 
 struct exact_slot {

@@ -34,6 +34,11 @@ struct dedup_params {
 	uint64_t seed;
 };
 
+/* ndedup's defaults: word 5-grams, 128 hash functions in 32 bands of 4
+ * rows, a threshold of 0.5, and the fixed seed of the functions (which an
+ * index records). */
+extern const struct dedup_params dedup_defaults;
+
 /* The hash functions: h_i(x) = (a_i x + b_i) >> 32 over the 64-bit XXH3
  * hash x of a shingle, with a_i odd and a_i, b_i drawn by splitmix64 from
  * the seed: k universal permutations in one multiply-add each, a loop the

@@ -430,7 +430,7 @@ static uint64_t settle(struct held_set *h, const struct args *a, struct dedup_in
 int main(int argc, char **argv)
 {
 	struct args args = {0};
-	args.params = (struct dedup_params){5, 128, 32, 0, 0.5, 0x6e64656475703031ull};
+	args.params = dedup_defaults;
 	static const struct cli_spec spec = {
 		.name = "ndedup",
 		.summary = "Mark or drop duplicate records: exact copies of the normalised text\n"

@@ -31,11 +31,10 @@ static enum store_status read_once(const uint8_t *data, size_t size,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct dedup_params defaults = {5, 128, 32, 4, 0.5, 0x6e64656475703031ull};
 	const struct store_setup setups[] = {
-		{defaults, NULL, true},   /* the defaults */
-		{defaults, NULL, false},  /* --exact */
-		{defaults, "url", false}, /* --key url */
+		{dedup_defaults, NULL, true},   /* the defaults */
+		{dedup_defaults, NULL, false},  /* --exact */
+		{dedup_defaults, "url", false}, /* --key url */
 	};
 	for (size_t i = 0; i < sizeof setups / sizeof *setups; i++) {
 		uint32_t first, second;
