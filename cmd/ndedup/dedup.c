@@ -1,12 +1,14 @@
 #include "dedup.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
 #include "ascii.h"
+#include "diag.h"
 #include "utf8.h"
 
 size_t dedup_normalize(const char *s, size_t n, struct buf *out)
@@ -150,64 +152,198 @@ size_t dedup_signature(const struct dedup_hasher *h, const char *normalized, siz
 	return shingles;
 }
 
-void dedup_kept_signature(const uint32_t *sig, unsigned k, uint16_t *out)
+void dedup_kept_signature(const uint32_t *sig, unsigned k, uint8_t *out)
 {
-	for (unsigned i = 0; i < k; i++)
-		out[i] = (uint16_t)sig[i];
+	for (unsigned i = 0; i + 1 < k; i += 2)
+		out[i / 2] = (uint8_t)((sig[i] & 15) | (sig[i + 1] & 15) << 4);
 }
 
-double dedup_similarity(const uint16_t *a, const uint16_t *b, unsigned k)
+double dedup_similarity(const uint8_t *a, const uint8_t *b, unsigned k)
 {
-	unsigned same = 0;
-	for (unsigned i = 0; i < k; i++)
-		same += a[i] == b[i];
-	return (double)same / k;
+	/* The values that differ: the nibbles of a ^ b that are not zero,
+	 * 16 at a time (k is a multiple of 16). */
+	unsigned differ = 0;
+	for (size_t i = 0; i < dedup_kept_bytes(k); i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		uint64_t d = x ^ y;
+		d |= d >> 1;
+		d |= d >> 2;
+		differ += (unsigned)__builtin_popcountll(d & 0x1111111111111111ull);
+	}
+	double same = (double)(k - differ) / k;
+	double est = (same - 1.0 / 16) / (1 - 1.0 / 16);
+	return est < 0 ? 0 : est;
 }
 
-const struct dedup_params dedup_defaults = {5, 128, 32, 4, 0.5, 0x6e64656475703031ull};
+uint32_t dedup_band_key(const struct dedup_params *p, const uint32_t *sig, unsigned band)
+{
+	unsigned char bytes[4 * DEDUP_MAX_ROWS];
+	const uint32_t *v = sig + (size_t)band * p->rows;
+	for (unsigned i = 0; i < p->rows; i++)
+		for (int j = 0; j < 4; j++)
+			bytes[4 * i + (unsigned)j] = (unsigned char)(v[i] >> (8 * j));
+	uint64_t k = XXH3_64bits_withSeed(bytes, 4 * (size_t)p->rows, band);
+	return (uint32_t)(k ^ (k >> 32));
+}
 
-/* ---- the index ---- */
+const struct dedup_params dedup_defaults = {5, 128, 8, 2, 0.5, 0x6e64656475703031ull};
 
-struct exact_slot {
-	uint64_t lo, hi;
-	uint32_t rec; /* UINT32_MAX: empty */
+/* ---- the index ----
+ *
+ * Built for a budget of bytes per record (docs/man/ndedup.1, MEMORY):
+ * per record, its exact key (16 bytes), its kept signature (k/2 bytes),
+ * a bit, and its id front-coded; and in each hash table (exact, and one a
+ * band) an 8-byte slot at a load between 0.7 and 0.875. */
+
+/* A slot of an open-addressing table: a 32-bit key and the record + 1
+ * (0: empty, so that a new table is calloc's zero pages). */
+struct slot {
+	uint32_t key, rec1;
 };
 
-/* A record's entry for one band: 32 bits of the band's hash (a collision
- * only makes a candidate, which is verified) and the record. */
-struct band_slot {
-	uint32_t key;
-	uint32_t rec; /* UINT32_MAX: empty */
-};
-
-struct band_table {
-	struct band_slot *slots;
+struct table {
+	struct slot *s;
 	size_t cap, used;
+};
+
+/* The growth of the index, one rule for doing it and for foreseeing it
+ * (dedup_index_bytes_with): a table grows by a quarter when one more
+ * entry would fill it past 7/8 (so its load stays between 0.7 and
+ * 0.875); an array of records doubles when it is full (only what it
+ * holds is ever touched, and so resident). */
+static size_t table_cap_for(size_t cap, size_t used)
+{
+	if ((used + 1) * 8 <= cap * 7)
+		return cap;
+	return cap < 1024 ? 1024 : cap + cap / 4;
+}
+
+static size_t array_cap_for(size_t cap, size_t count)
+{
+	return count < cap ? cap : cap ? cap * 2 : 1024;
+}
+
+/* Where a key's run starts: keys are hashes, and the map keeps their
+ * order, so that a table grows by one pass over the old slots writing
+ * the new ones nearly in order. */
+static size_t table_home(uint32_t key, size_t cap)
+{
+	return (size_t)(((uint64_t)key * cap) >> 32);
+}
+
+static void table_put(struct slot *s, size_t cap, uint32_t key, uint32_t rec1)
+{
+	size_t i = table_home(key, cap);
+	while (s[i].rec1)
+		i = i + 1 == cap ? 0 : i + 1;
+	s[i] = (struct slot){key, rec1};
+}
+
+static void table_add(struct table *t, uint32_t key, uint32_t rec)
+{
+	size_t cap = table_cap_for(t->cap, t->used);
+	if (cap != t->cap) {
+		struct slot *s = xcalloc(cap, sizeof *s);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->s[i].rec1)
+				table_put(s, cap, t->s[i].key, t->s[i].rec1);
+		free(t->s);
+		t->s = s;
+		t->cap = cap;
+	}
+	table_put(t->s, t->cap, key, rec + 1);
+	t->used++;
+}
+
+/* The records a query has compared: a small set, emptied after each. */
+struct checked {
+	uint32_t *s;
+	size_t cap, used;
+};
+
+/* Adds rec; false when it was there. */
+static bool checked_add(struct checked *c, uint32_t rec)
+{
+	if ((c->used + 1) * 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		uint32_t *s = xcalloc(cap, sizeof *s);
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->s[i]) {
+				size_t j = (c->s[i] * 0x9E3779B1u) & (cap - 1);
+				while (s[j])
+					j = (j + 1) & (cap - 1);
+				s[j] = c->s[i];
+			}
+		free(c->s);
+		c->s = s;
+		c->cap = cap;
+	}
+	uint32_t v = rec + 1;
+	size_t j = (v * 0x9E3779B1u) & (c->cap - 1);
+	for (; c->s[j]; j = (j + 1) & (c->cap - 1))
+		if (c->s[j] == v)
+			return false;
+	c->s[j] = v;
+	c->used++;
+	return true;
+}
+
+static void checked_clear(struct checked *c)
+{
+	if (!c->used)
+		return;
+	if (c->cap > 1024) { /* a query of many candidates: not kept for all */
+		free(c->s);
+		*c = (struct checked){0};
+		return;
+	}
+	memset(c->s, 0, c->cap * sizeof *c->s);
+	c->used = 0;
+}
+
+/* Ids are coded in blocks of ID_BLOCK records, each id as the length of
+ * the prefix it shares with the one before (0 for the first of a block),
+ * then the rest: a run of lowercase hex digits two to a byte, and the
+ * bytes after it as they are (varint, varint, varint, bytes, bytes).
+ * nsplit's ids (20 hex digits) take 13 bytes; ids of one site (urls)
+ * share most of their bytes with the one before. */
+enum { ID_BLOCK = 16 };
+
+#define INDEX_MAX_RECORDS (UINT32_C(1) << 31)
+
+/* Ids that a keep policy set: record + 1 -> where in renamed_ids. */
+struct renamed {
+	uint32_t rec1, len;
+	size_t off;
 };
 
 struct dedup_index {
 	struct dedup_params p;
-	struct buf ids;       /* the ids, NUL-terminated, one after the other */
-	size_t *id_off;
-	uint32_t *id_len;
-	uint16_t *sigs;       /* k per record: the low 16 bits of each value */
-	uint16_t *query_sig;  /* the same of the signature looked up */
-	bool *has_sig;
-	uint32_t *seen;       /* per record: the query that last looked at it */
-	uint32_t query;
+	size_t sig_bytes;
 	uint32_t count, cap;
-	struct exact_slot *exact;
-	size_t exact_cap, exact_used;
-	/* One table a band: each doubles on its own, so that a doubling
-	 * holds one band's old slots beside the new, not all of them. */
-	struct band_table *bands;
+	struct dedup_key *keys; /* per record */
+	uint8_t *sigs;          /* per record, sig_bytes */
+	uint64_t *has_sig;      /* a bit per record */
+	struct buf ids;         /* front-coded */
+	uint64_t *id_blocks;    /* where each block starts in ids */
+	struct buf last_id, id_scratch;
+	struct renamed *renamed;
+	size_t renamed_cap, renamed_used;
+	struct buf renamed_ids;
+	struct table exact;     /* key: the exact key's low 32 bits */
+	struct table *bands;    /* one a band, each growing on its own */
+	uint8_t *query_sig;
+	struct checked checked;
 };
 
 struct dedup_index *dedup_index_new(const struct dedup_params *p)
 {
 	struct dedup_index *x = xcalloc(1, sizeof *x);
 	x->p = *p;
-	x->query_sig = xcalloc(p->hashes ? p->hashes : 1, sizeof *x->query_sig);
+	x->sig_bytes = dedup_kept_bytes(p->hashes);
+	x->query_sig = xcalloc(x->sig_bytes ? x->sig_bytes : 1, 1);
 	return x;
 }
 
@@ -215,168 +351,155 @@ void dedup_index_free(struct dedup_index *x)
 {
 	if (!x)
 		return;
-	buf_free(&x->ids);
-	free(x->id_off);
-	free(x->id_len);
+	free(x->keys);
 	free(x->sigs);
-	free(x->query_sig);
 	free(x->has_sig);
-	free(x->seen);
-	free(x->exact);
+	buf_free(&x->ids);
+	free(x->id_blocks);
+	buf_free(&x->last_id);
+	buf_free(&x->id_scratch);
+	free(x->renamed);
+	buf_free(&x->renamed_ids);
+	free(x->exact.s);
 	if (x->bands)
 		for (unsigned b = 0; b < x->p.bands; b++)
-			free(x->bands[b].slots);
+			free(x->bands[b].s);
 	free(x->bands);
+	free(x->query_sig);
+	free(x->checked.s);
 	free(x);
 }
 
-static struct exact_slot *exact_slot(struct exact_slot *t, size_t cap, struct dedup_key k)
+static void put_varint(struct buf *b, size_t v)
 {
-	size_t i = (size_t)k.lo & (cap - 1);
-	while (t[i].rec != UINT32_MAX && (t[i].lo != k.lo || t[i].hi != k.hi))
-		i = (i + 1) & (cap - 1);
-	return &t[i];
+	while (v >= 0x80) {
+		buf_addc(b, (char)(v | 0x80));
+		v >>= 7;
+	}
+	buf_addc(b, (char)v);
 }
 
-/* The growth of the index, one rule for doing it and for foreseeing it
- * (dedup_index_bytes_with): an array of records doubles when it is full,
- * a hash table when one more entry would fill it past half. */
-static size_t array_cap_for(size_t cap, size_t count)
+static size_t get_varint(const unsigned char **p)
 {
-	return count < cap ? cap : cap ? cap * 2 : 1024;
+	size_t v = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		unsigned char c = *(*p)++;
+		v |= (size_t)(c & 0x7F) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
 }
 
-static size_t table_cap_for(size_t cap, size_t used)
+static int hex_value(char c)
 {
-	return (used + 1) * 2 <= cap ? cap : cap ? cap * 2 : 1024;
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static void exact_grow(struct dedup_index *x)
+static void add_id(struct dedup_index *x, uint32_t rec, const char *id, size_t id_len)
 {
-	size_t cap = table_cap_for(x->exact_cap, x->exact_used);
-	struct exact_slot *t = xmalloc(cap * sizeof *t);
-	for (size_t i = 0; i < cap; i++)
-		t[i].rec = UINT32_MAX;
-	for (size_t i = 0; i < x->exact_cap; i++)
-		if (x->exact[i].rec != UINT32_MAX)
-			*exact_slot(t, cap, (struct dedup_key){x->exact[i].lo, x->exact[i].hi}) =
-				x->exact[i];
-	free(x->exact);
-	x->exact = t;
-	x->exact_cap = cap;
+	size_t shared = 0;
+	if (rec % ID_BLOCK == 0) {
+		x->id_blocks[rec / ID_BLOCK] = x->ids.len;
+	} else {
+		size_t n = x->last_id.len < id_len ? x->last_id.len : id_len;
+		while (shared < n && x->last_id.data[shared] == id[shared])
+			shared++;
+	}
+	const char *rest = id + shared;
+	size_t rest_len = id_len - shared, hex = 0;
+	while (hex + 1 < rest_len && hex_value(rest[hex]) >= 0 && hex_value(rest[hex + 1]) >= 0)
+		hex += 2;
+	put_varint(&x->ids, shared);
+	put_varint(&x->ids, hex / 2);
+	put_varint(&x->ids, rest_len - hex);
+	for (size_t i = 0; i < hex; i += 2)
+		buf_addc(&x->ids, (char)(hex_value(rest[i]) << 4 | hex_value(rest[i + 1])));
+	buf_add(&x->ids, rest + hex, rest_len - hex);
+	buf_clear(&x->last_id);
+	buf_add(&x->last_id, id, id_len);
 }
 
-/* A band's key: a hash of its rows' low 16 bits (what the index keeps of
- * a signature, so that a loaded index makes the same keys); sig16 holds
- * the low 16 bits of a signature's values. */
-static uint32_t band_key(const struct dedup_params *p, const uint16_t *sig16, unsigned band)
+uint32_t dedup_index_add_kept(struct dedup_index *x, const char *id, size_t id_len,
+			      struct dedup_key key, const uint8_t *kept)
 {
-	uint64_t k = XXH3_64bits_withSeed(sig16 + (size_t)band * p->rows,
-					  p->rows * sizeof *sig16, band);
-	return (uint32_t)(k ^ (k >> 32));
+	/* Record numbers, and a table's home arithmetic, stay in 32 bits. */
+	if (x->count >= INDEX_MAX_RECORDS)
+		die("the index holds %" PRIu32 " records, as many as it can", x->count);
+	if (x->count == x->cap) {
+		x->cap = (uint32_t)array_cap_for(x->cap, x->count);
+		x->keys = xrealloc(x->keys, x->cap * sizeof *x->keys);
+		x->sigs = xrealloc(x->sigs, (size_t)x->cap * x->sig_bytes);
+		x->has_sig = xrealloc(x->has_sig, (x->cap / 64 + 1) * sizeof *x->has_sig);
+		x->id_blocks = xrealloc(x->id_blocks, (x->cap / ID_BLOCK + 1) * sizeof *x->id_blocks);
+	}
+	uint32_t rec = x->count++;
+	x->keys[rec] = key;
+	if (rec % 64 == 0)
+		x->has_sig[rec / 64] = 0;
+	if (kept) {
+		x->has_sig[rec / 64] |= 1ull << (rec % 64);
+		memcpy(x->sigs + (size_t)rec * x->sig_bytes, kept, x->sig_bytes);
+	}
+	add_id(x, rec, id, id_len);
+	table_add(&x->exact, (uint32_t)key.lo, rec);
+	return rec;
 }
 
-/* Where a band key's run starts in a table of cap slots. */
-static size_t band_home(uint32_t key, size_t cap)
+void dedup_index_add_band(struct dedup_index *x, unsigned band, uint32_t key, uint32_t rec)
 {
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 29) & (cap - 1);
-}
-
-static void band_insert(struct band_slot *t, size_t cap, uint32_t key, uint32_t rec)
-{
-	size_t i = band_home(key, cap);
-	while (t[i].rec != UINT32_MAX)
-		i = (i + 1) & (cap - 1);
-	t[i] = (struct band_slot){key, rec};
-}
-
-static void band_grow(struct band_table *t)
-{
-	size_t cap = table_cap_for(t->cap, t->used);
-	struct band_slot *slots = xmalloc(cap * sizeof *slots);
-	for (size_t i = 0; i < cap; i++)
-		slots[i].rec = UINT32_MAX;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].rec != UINT32_MAX)
-			band_insert(slots, cap, t->slots[i].key, t->slots[i].rec);
-	free(t->slots);
-	t->slots = slots;
-	t->cap = cap;
+	if (!x->bands)
+		x->bands = xcalloc(x->p.bands, sizeof *x->bands);
+	table_add(&x->bands[band], key, rec);
 }
 
 uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 			 struct dedup_key key, const uint32_t *sig, bool has_sig)
 {
-	if (x->count == x->cap) {
-		x->cap = array_cap_for(x->cap, x->count);
-		x->id_off = xrealloc(x->id_off, x->cap * sizeof *x->id_off);
-		x->id_len = xrealloc(x->id_len, x->cap * sizeof *x->id_len);
-		x->sigs = xrealloc(x->sigs, (size_t)x->cap * x->p.hashes * sizeof *x->sigs);
-		x->has_sig = xrealloc(x->has_sig, x->cap * sizeof *x->has_sig);
-		x->seen = xrealloc(x->seen, x->cap * sizeof *x->seen);
-	}
-	uint32_t rec = x->count++;
-	x->id_off[rec] = x->ids.len;
-	x->id_len[rec] = (uint32_t)id_len;
-	buf_add(&x->ids, id, id_len);
-	buf_addc(&x->ids, '\0');
-	x->has_sig[rec] = has_sig;
-	x->seen[rec] = 0;
-	uint16_t *kept = x->sigs + (size_t)rec * x->p.hashes;
-	if (has_sig)
-		dedup_kept_signature(sig, x->p.hashes, kept);
-	if (table_cap_for(x->exact_cap, x->exact_used) != x->exact_cap)
-		exact_grow(x);
-	struct exact_slot *e = exact_slot(x->exact, x->exact_cap, key);
-	if (e->rec == UINT32_MAX) {
-		*e = (struct exact_slot){key.lo, key.hi, rec};
-		x->exact_used++;
-	}
+	uint8_t *kept = NULL;
 	if (has_sig) {
-		if (!x->bands)
-			x->bands = xcalloc(x->p.bands, sizeof *x->bands);
-		for (unsigned b = 0; b < x->p.bands; b++) {
-			struct band_table *t = &x->bands[b];
-			if (table_cap_for(t->cap, t->used) != t->cap)
-				band_grow(t);
-			band_insert(t->slots, t->cap, band_key(&x->p, kept, b), rec);
-			t->used++;
-		}
+		kept = x->query_sig;
+		dedup_kept_signature(sig, x->p.hashes, kept);
 	}
+	uint32_t rec = dedup_index_add_kept(x, id, id_len, key, kept);
+	if (has_sig)
+		for (unsigned b = 0; b < x->p.bands; b++)
+			dedup_index_add_band(x, b, dedup_band_key(&x->p, sig, b), rec);
 	return rec;
 }
 
 uint32_t dedup_index_exact(const struct dedup_index *x, struct dedup_key key)
 {
-	if (!x->exact_cap)
+	const struct table *t = &x->exact;
+	if (!t->cap)
 		return UINT32_MAX;
-	return exact_slot(x->exact, x->exact_cap, key)->rec;
+	uint32_t k32 = (uint32_t)key.lo;
+	for (size_t i = table_home(k32, t->cap); t->s[i].rec1; i = i + 1 == t->cap ? 0 : i + 1) {
+		uint32_t rec = t->s[i].rec1 - 1;
+		if (t->s[i].key == k32 && x->keys[rec].lo == key.lo && x->keys[rec].hi == key.hi)
+			return rec;
+	}
+	return UINT32_MAX;
 }
 
-uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, double *sim)
+uint32_t dedup_index_near(struct dedup_index *x, const uint32_t *sig, double *sim)
 {
-	struct dedup_index *x = (struct dedup_index *)xc; /* the seen stamps only */
 	uint32_t best = UINT32_MAX;
 	double best_sim = 0;
+	*sim = 0;
 	if (!x->bands)
 		return UINT32_MAX;
-	if (++x->query == 0) { /* the stamps wrapped: start them again */
-		memset(x->seen, 0, x->count * sizeof *x->seen);
-		x->query = 1;
-	}
-	uint16_t *q = x->query_sig;
+	uint8_t *q = x->query_sig;
 	dedup_kept_signature(sig, x->p.hashes, q);
 	for (unsigned b = 0; b < x->p.bands; b++) {
-		uint32_t key = band_key(&x->p, q, b);
-		const struct band_table *t = &x->bands[b];
-		size_t i = band_home(key, t->cap);
-		for (; t->slots[i].rec != UINT32_MAX; i = (i + 1) & (t->cap - 1)) {
-			uint32_t rec = t->slots[i].rec;
-			if (t->slots[i].key != key || x->seen[rec] == x->query)
+		uint32_t key = dedup_band_key(&x->p, sig, b);
+		const struct table *t = &x->bands[b];
+		for (size_t i = table_home(key, t->cap); t->s[i].rec1;
+		     i = i + 1 == t->cap ? 0 : i + 1) {
+			uint32_t rec = t->s[i].rec1 - 1;
+			if (t->s[i].key != key || !checked_add(&x->checked, rec))
 				continue;
-			x->seen[rec] = x->query;
 			/* Verify: a shared band alone makes no duplicate. */
-			double s = dedup_similarity(q, x->sigs + (size_t)rec * x->p.hashes,
+			double s = dedup_similarity(q, x->sigs + (size_t)rec * x->sig_bytes,
 						    x->p.hashes);
 			if (s >= x->p.threshold && (s > best_sim || (s == best_sim && rec < best))) {
 				best = rec;
@@ -384,15 +507,67 @@ uint32_t dedup_index_near(const struct dedup_index *xc, const uint32_t *sig, dou
 			}
 		}
 	}
+	checked_clear(&x->checked);
 	*sim = best_sim;
 	return best;
 }
 
-const char *dedup_index_id(const struct dedup_index *x, uint32_t i, size_t *len)
+static struct renamed *renamed_slot(const struct dedup_index *x, uint32_t i)
 {
-	/* Ids may hold NUL bytes (\u0000): their length is kept. */
-	*len = x->id_len[i];
-	return x->ids.data + x->id_off[i];
+	size_t j = ((i + 1) * 0x9E3779B1u) & (x->renamed_cap - 1);
+	while (x->renamed[j].rec1 && x->renamed[j].rec1 != i + 1)
+		j = (j + 1) & (x->renamed_cap - 1);
+	return &x->renamed[j];
+}
+
+void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_t id_len)
+{
+	if ((x->renamed_used + 1) * 2 > x->renamed_cap) {
+		struct dedup_index old = {.renamed = x->renamed, .renamed_cap = x->renamed_cap};
+		x->renamed_cap = x->renamed_cap ? x->renamed_cap * 2 : 64;
+		x->renamed = xcalloc(x->renamed_cap, sizeof *x->renamed);
+		for (size_t j = 0; j < old.renamed_cap; j++)
+			if (old.renamed[j].rec1)
+				*renamed_slot(x, old.renamed[j].rec1 - 1) = old.renamed[j];
+		free(old.renamed);
+	}
+	struct renamed *r = renamed_slot(x, i);
+	if (!r->rec1)
+		x->renamed_used++;
+	*r = (struct renamed){i + 1, (uint32_t)id_len, x->renamed_ids.len};
+	buf_add(&x->renamed_ids, id, id_len);
+}
+
+const char *dedup_index_id(const struct dedup_index *xc, uint32_t i, size_t *len)
+{
+	struct dedup_index *x = (struct dedup_index *)xc; /* the scratch buffer only */
+	if (x->renamed_used) {
+		const struct renamed *r = renamed_slot(x, i);
+		if (r->rec1) {
+			*len = r->len;
+			return x->renamed_ids.data + r->off;
+		}
+	}
+	/* Ids may hold NUL bytes (\u0000): their length is what counts. */
+	const unsigned char *p = (const unsigned char *)x->ids.data + x->id_blocks[i / ID_BLOCK];
+	buf_clear(&x->id_scratch);
+	buf_reserve(&x->id_scratch, 1);
+	static const char digits[] = "0123456789abcdef";
+	for (uint32_t j = i - i % ID_BLOCK; j <= i; j++) {
+		size_t shared = get_varint(&p), pairs = get_varint(&p), rest = get_varint(&p);
+		x->id_scratch.len = shared;
+		buf_reserve(&x->id_scratch, 2 * pairs + rest + 1);
+		char *w = x->id_scratch.data + shared;
+		for (size_t k = 0; k < pairs; k++, p++) {
+			*w++ = digits[*p >> 4];
+			*w++ = digits[*p & 15];
+		}
+		memcpy(w, p, rest);
+		p += rest;
+		x->id_scratch.len = shared + 2 * pairs + rest;
+	}
+	*len = x->id_scratch.len;
+	return x->id_scratch.data;
 }
 
 uint32_t dedup_index_count(const struct dedup_index *x)
@@ -400,42 +575,45 @@ uint32_t dedup_index_count(const struct dedup_index *x)
 	return x->count;
 }
 
-const uint16_t *dedup_index_sig(const struct dedup_index *x, uint32_t i)
+struct dedup_key dedup_index_key(const struct dedup_index *x, uint32_t i)
 {
-	return x->has_sig[i] ? x->sigs + (size_t)i * x->p.hashes : NULL;
+	return x->keys[i];
 }
 
-void dedup_index_keys(const struct dedup_index *x, struct dedup_key *keys)
+const uint8_t *dedup_index_sig(const struct dedup_index *x, uint32_t i)
 {
-	/* Every record has its own entry in the exact table: a record is
-	 * added only when no record before had its key. */
-	for (size_t i = 0; i < x->exact_cap; i++)
-		if (x->exact[i].rec != UINT32_MAX)
-			keys[x->exact[i].rec] = (struct dedup_key){x->exact[i].lo, x->exact[i].hi};
+	return x->has_sig[i / 64] >> (i % 64) & 1 ? x->sigs + (size_t)i * x->sig_bytes : NULL;
 }
 
-void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_t id_len)
+void dedup_index_band_keys(const struct dedup_index *x, unsigned band, uint32_t *keys)
 {
-	x->id_off[i] = x->ids.len;
-	x->id_len[i] = (uint32_t)id_len;
-	buf_add(&x->ids, id, id_len);
-	buf_addc(&x->ids, '\0');
+	if (!x->bands)
+		return;
+	const struct table *t = &x->bands[band];
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->s[i].rec1)
+			keys[t->s[i].rec1 - 1] = t->s[i].key;
 }
 
 size_t dedup_index_bytes_with(const struct dedup_index *x, size_t id_len, bool has_sig, bool add)
 {
-	size_t cap = x->cap, ids = x->ids.cap, exact = x->exact_cap;
+	size_t count = x->count, ids = x->ids.len + x->renamed_ids.len;
+	size_t exact = x->exact.cap;
 	/* the band tables hold the same number of entries: one is all */
 	size_t band_cap = x->bands ? x->bands[0].cap : 0;
 	if (add) {
-		cap = array_cap_for(cap, x->count);
-		ids = buf_capacity_for(&x->ids, id_len + 1); /* the id and its NUL */
-		exact = table_cap_for(exact, x->exact_used);
+		count++;
+		ids += id_len + 3 * sizeof(size_t); /* at most: the id and three varints */
+		exact = table_cap_for(exact, x->exact.used);
 		if (has_sig)
 			band_cap = table_cap_for(band_cap, x->bands ? x->bands[0].used : 0);
 	}
-	size_t per_record = sizeof *x->id_off + sizeof *x->id_len + sizeof *x->has_sig +
-			    sizeof *x->seen + (size_t)x->p.hashes * sizeof *x->sigs;
-	return cap * per_record + ids + exact * sizeof *x->exact +
-	       band_cap * x->p.bands * sizeof(struct band_slot);
+	/* a record without a signature leaves its place in sigs untouched */
+	size_t signed_records = x->bands ? x->bands[0].used : 0;
+	if (add && has_sig)
+		signed_records++;
+	return count * sizeof *x->keys + signed_records * x->sig_bytes + count / 8 +
+	       (count / ID_BLOCK + 1) * sizeof *x->id_blocks + ids +
+	       (exact + band_cap * x->p.bands) * sizeof(struct slot) +
+	       x->renamed_cap * sizeof *x->renamed;
 }

@@ -24,19 +24,22 @@ struct dedup_key {
 };
 struct dedup_key dedup_exact_key(const char *normalized, size_t n);
 
-/* MinHash parameters: k hash functions over word shingles of w words,
- * banded into bands x rows for candidates (bands * rows == k). */
+/* MinHash parameters: k hash functions over word shingles of w words;
+ * bands of rows values each (the first bands x rows of the k) find the
+ * candidates, and all k values verify them. */
 struct dedup_params {
 	unsigned shingle;   /* words per shingle */
-	unsigned hashes;    /* k */
-	unsigned bands, rows;
+	unsigned hashes;    /* k: a multiple of 16 */
+	unsigned bands, rows; /* bands * rows <= k; rows <= DEDUP_MAX_ROWS */
 	double threshold;   /* estimated Jaccard a candidate needs */
 	uint64_t seed;
 };
 
-/* ndedup's defaults: word 5-grams, 128 hash functions in 32 bands of 4
- * rows, a threshold of 0.5, and the fixed seed of the functions (which an
- * index records). */
+enum { DEDUP_MAX_ROWS = 16 };
+
+/* ndedup's defaults: word 5-grams, 128 hash functions, 8 bands of 2 rows,
+ * a threshold of 0.5, and the fixed seed of the functions (which an index
+ * records). */
 extern const struct dedup_params dedup_defaults;
 
 /* The hash functions: h_i(x) = (a_i x + b_i) >> 32 over the 64-bit XXH3
@@ -57,15 +60,25 @@ void dedup_hasher_free(struct dedup_hasher *h);
 size_t dedup_signature(const struct dedup_hasher *h, const char *normalized, size_t n,
 		       uint32_t *sig);
 
-/* What the index keeps of a signature: each value's low 16 bits (two
- * different values agree there once in 65,536), into out[0..k). */
-void dedup_kept_signature(const uint32_t *sig, unsigned k, uint16_t *out);
+/* What the index keeps of a signature (b-bit MinHash, b = 4): each
+ * value's low 4 bits, two to a byte, into out[0..k/2). */
+static inline size_t dedup_kept_bytes(unsigned k)
+{
+	return k / 2;
+}
+void dedup_kept_signature(const uint32_t *sig, unsigned k, uint8_t *out);
 
-/* The share of equal positions of two kept signatures: the estimate of
- * the Jaccard similarity of their shingle sets. */
-double dedup_similarity(const uint16_t *a, const uint16_t *b, unsigned k);
+/* The estimate of the Jaccard similarity of two texts from their kept
+ * signatures: the share of equal values, less the 1 in 16 at which two
+ * different minima agree in their low 4 bits, scaled back to [0, 1]. */
+double dedup_similarity(const uint8_t *a, const uint8_t *b, unsigned k);
 
-/* The index of kept records: exact keys, signatures, LSH buckets. */
+/* The key of LSH band `band` of a signature: an XXH3 hash of its rows'
+ * whole values (little-endian). */
+uint32_t dedup_band_key(const struct dedup_params *p, const uint32_t *sig, unsigned band);
+
+/* The index of kept records: exact keys, kept signatures, ids, and the
+ * band tables. */
 struct dedup_index;
 
 struct dedup_index *dedup_index_new(const struct dedup_params *p);
@@ -74,28 +87,35 @@ void dedup_index_free(struct dedup_index *x);
 /* Adds a kept record; returns its number. id is copied. */
 uint32_t dedup_index_add(struct dedup_index *x, const char *id, size_t id_len,
 			 struct dedup_key key, const uint32_t *sig, bool has_sig);
+/* The same from what an index file holds: the kept signature (or NULL),
+ * with no band entries; dedup_index_add_band adds those. */
+uint32_t dedup_index_add_kept(struct dedup_index *x, const char *id, size_t id_len,
+			      struct dedup_key key, const uint8_t *kept);
+void dedup_index_add_band(struct dedup_index *x, unsigned band, uint32_t key, uint32_t rec);
 /* The kept record with this exact key, or UINT32_MAX. */
 uint32_t dedup_index_exact(const struct dedup_index *x, struct dedup_key key);
 /* The most similar kept record whose estimated similarity reaches the
  * threshold, among those sharing a band with sig; UINT32_MAX if none.
  * Ties go to the earliest record. */
-uint32_t dedup_index_near(const struct dedup_index *x, const uint32_t *sig, double *sim);
+uint32_t dedup_index_near(struct dedup_index *x, const uint32_t *sig, double *sim);
 /* Makes id the id of kept record i (a keep policy chose another record
  * of its cluster). */
 void dedup_index_set_id(struct dedup_index *x, uint32_t i, const char *id, size_t id_len);
-/* The id of kept record i. */
+/* The id of kept record i, valid until the next call. */
 const char *dedup_index_id(const struct dedup_index *x, uint32_t i, size_t *len);
 /* Kept records so far. */
 uint32_t dedup_index_count(const struct dedup_index *x);
-/* The signature of kept record i (its values' low 16 bits), or NULL when
- * it has none (a text too short for near duplicates, or exact mode). */
-const uint16_t *dedup_index_sig(const struct dedup_index *x, uint32_t i);
-/* The bytes the index holds (its arrays' and tables' capacities), or with
- * add, would hold once a record with an id of id_len bytes (and a
- * signature, with has_sig) is added. A table that grows holds its old
- * slots too for a moment. */
+/* The exact key of kept record i. */
+struct dedup_key dedup_index_key(const struct dedup_index *x, uint32_t i);
+/* The kept signature of record i, or NULL when it has none (a text too
+ * short for near duplicates, or exact mode). */
+const uint8_t *dedup_index_sig(const struct dedup_index *x, uint32_t i);
+/* The keys of band `band` into keys[rec], for the records that have a
+ * signature (the others' are left as they are). */
+void dedup_index_band_keys(const struct dedup_index *x, unsigned band, uint32_t *keys);
+/* The bytes the index holds: what its per-record arrays and ids hold,
+ * and its tables' capacities; with add, once a record with an id of
+ * id_len bytes (and a signature, with has_sig) is added. */
 size_t dedup_index_bytes_with(const struct dedup_index *x, size_t id_len, bool has_sig, bool add);
-/* The exact keys of the kept records into keys[0..count). */
-void dedup_index_keys(const struct dedup_index *x, struct dedup_key *keys);
 
 #endif

@@ -22,6 +22,7 @@ enum {
 	OPT_SHINGLE,
 	OPT_HASHES,
 	OPT_BANDS,
+	OPT_ROWS,
 	OPT_THRESHOLD,
 	OPT_LEVEL,
 	OPT_INDEX,
@@ -37,7 +38,8 @@ static const struct cli_option options[] = {
 	 OPT_CLUSTERS},
 	{"shingle", 0, "N", "words per shingle (5)", OPT_SHINGLE},
 	{"hashes", 0, "K", "MinHash functions (128)", OPT_HASHES},
-	{"bands", 0, "B", "LSH bands; K/B rows each (32)", OPT_BANDS},
+	{"bands", 0, "B", "LSH bands (8)", OPT_BANDS},
+	{"rows", 0, "R", "hash values a band (2); B x R at most K", OPT_ROWS},
 	{"threshold", 0, "T", "estimated Jaccard a near duplicate needs (0.5)", OPT_THRESHOLD},
 	{"level", 0, "LEVEL", "document (default) or paragraph: remove paragraphs seen before",
 	 OPT_LEVEL},
@@ -73,8 +75,11 @@ static void on_option(void *ctx, int id, const char *arg)
 		break;
 	case OPT_EXACT: a->exact_only = true; break;
 	case OPT_SHINGLE: a->params.shingle = (unsigned)cli_parse_uint("--shingle", arg, 1, 64); break;
-	case OPT_HASHES: a->params.hashes = (unsigned)cli_parse_uint("--hashes", arg, 1, 4096); break;
+	case OPT_HASHES: a->params.hashes = (unsigned)cli_parse_uint("--hashes", arg, 16, 4096); break;
 	case OPT_BANDS: a->params.bands = (unsigned)cli_parse_uint("--bands", arg, 1, 4096); break;
+	case OPT_ROWS:
+		a->params.rows = (unsigned)cli_parse_uint("--rows", arg, 1, DEDUP_MAX_ROWS);
+		break;
 	case OPT_LEVEL:
 		if (strcmp(arg, "paragraph") == 0)
 			a->paragraphs = true;
@@ -270,8 +275,8 @@ struct held_set {
 	struct held *items;
 	size_t count, cap;
 	struct buf arena;
-	uint16_t *sigs;            /* kept signatures (dedup_kept_signature) */
-	size_t sig_count, sig_cap; /* in values */
+	uint8_t *sigs;             /* kept signatures (dedup_kept_signature) */
+	size_t sig_count, sig_cap; /* in bytes */
 };
 
 static void held_free(struct held_set *h)
@@ -312,13 +317,14 @@ static void hold(struct held_set *h, struct record *r, const struct args *a, uin
 	x->source_rank = a->keep == KEEP_SOURCES ? keep_source_rank(&a->sources, r) : 0;
 	x->sig_off = SIZE_MAX;
 	if (sig) {
-		if (h->sig_count + k > h->sig_cap) {
-			h->sig_cap = h->sig_cap ? h->sig_cap * 2 : (size_t)k * 1024;
-			h->sigs = xrealloc(h->sigs, h->sig_cap * sizeof *h->sigs);
+		size_t bytes = dedup_kept_bytes(k);
+		if (h->sig_count + bytes > h->sig_cap) {
+			h->sig_cap = h->sig_cap ? h->sig_cap * 2 : bytes * 1024;
+			h->sigs = xrealloc(h->sigs, h->sig_cap);
 		}
 		x->sig_off = h->sig_count;
 		dedup_kept_signature(sig, k, h->sigs + h->sig_count);
-		h->sig_count += k;
+		h->sig_count += bytes;
 	}
 	if (record_type(r, "dup") >= 0)
 		record_remove(r, "dup"); /* a mark from an earlier run */
@@ -442,9 +448,11 @@ int main(int argc, char **argv)
 	struct cli cli;
 	cli_parse(&cli, &spec, &args, argc, argv);
 	struct dedup_params *p = &args.params;
-	if (p->hashes % p->bands)
-		die_usage("--bands must divide --hashes (%u)", p->hashes);
-	p->rows = p->hashes / p->bands;
+	if (p->hashes % 16)
+		die_usage("--hashes must be a multiple of 16, not %u", p->hashes);
+	if ((uint64_t)p->bands * p->rows > p->hashes)
+		die_usage("--bands x --rows (%u x %u) must be at most --hashes (%u)", p->bands, p->rows,
+			  p->hashes);
 	bool near = !args.exact_only && !args.key;
 	if (args.index && args.paragraphs)
 		die_usage("--index works at --level document only");

@@ -17,28 +17,33 @@
 #include "buf.h"
 #include "diag.h"
 
-/* Format version 2, little-endian throughout (version 1 kept each
- * signature value whole, 4 bytes):
+/* Format version 3, little-endian throughout (version 1 kept each
+ * signature value whole, 4 bytes; version 2 their low 16 bits, and no
+ * band keys):
  *
  *   header (64 bytes)
  *     0  "NDEDUPIX"
- *     8  u32 version (1)
+ *     8  u32 version (3)
  *    12  u32 flags: 1 signatures kept (near mode), 2 keyed by a field
  *    16  u32 shingle, u32 hashes, u32 bands
  *    28  u32 length of the key field's name
  *    32  u64 seed of the hash functions
  *    40  u64 records
- *    48  16 bytes of zeros (reserved)
+ *    48  u32 rows
+ *    52  12 bytes of zeros (reserved)
  *   the key field's name
  *   each record, in the order it was kept:
  *     u64 key lo, u64 key hi, u32 id length, u8 1 if a signature follows,
- *     the id, the signature (hashes x u16: each value's low 16 bits)
+ *     the id, the kept signature (hashes / 2 bytes: each value's low 4
+ *     bits, the first of two in the low half of a byte)
+ *   band keys: for each band, a u32 for each record with a signature, in
+ *     the order of the records
  *   trailer: "NDEDUPND", u64 XXH3-64 of every byte before the trailer
  */
 
 #define MAGIC "NDEDUPIX"
 #define END_MAGIC "NDEDUPND"
-enum { VERSION = 2, HEADER = 64, FLAG_NEAR = 1, FLAG_KEY = 2 };
+enum { VERSION = 3, HEADER = 64, FLAG_NEAR = 1, FLAG_KEY = 2 };
 
 static void put32(unsigned char *p, uint32_t v)
 {
@@ -129,13 +134,15 @@ enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *s
 	uint32_t flags = get32(h + 12), shingle = get32(h + 16), hashes = get32(h + 20),
 		 bands = get32(h + 24), key_len = get32(h + 28);
 	uint64_t seed = get64(h + 32), count = get64(h + 40);
-	for (int i = 48; i < HEADER; i++)
+	uint32_t rows = get32(h + 48);
+	for (int i = 52; i < HEADER; i++)
 		if (h[i])
 			return fail(why, why_len, STORE_DAMAGED, "reserved header bytes are not zero");
 	/* No length read from the file may pass its end: a damaged one must
 	 * not make ndedup allocate what it claims. */
 	if ((flags & ~(uint32_t)(FLAG_NEAR | FLAG_KEY)) || key_len > 4096 || count > UINT32_MAX ||
-	    count > size / 21 || !hashes || hashes > 4096 || !bands || hashes % bands || !shingle)
+	    count > size / 21 || !hashes || hashes > 4096 || hashes % 16 || !bands || !rows ||
+	    rows > DEDUP_MAX_ROWS || (uint64_t)bands * rows > hashes || !shingle)
 		return fail(why, why_len, STORE_DAMAGED, "its header makes no sense");
 	char key[4097];
 	if (!get(&r, key, key_len))
@@ -162,17 +169,18 @@ enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *s
 			 near ? "with near duplicates" : "for exact duplicates only",
 			 near ? "without" : "with");
 	} else if (near && (shingle != p->shingle || hashes != p->hashes || bands != p->bands ||
-			    seed != p->seed)) {
+			    rows != p->rows || seed != p->seed)) {
 		snprintf(other, sizeof other,
 			 "was built with --shingle %" PRIu32 " --hashes %" PRIu32 " --bands %" PRIu32
-			 ": run with those",
-			 shingle, hashes, bands);
+			 " --rows %" PRIu32 ": run with those",
+			 shingle, hashes, bands, rows);
 	}
 
 	enum store_status status = STORE_OK;
 	struct buf id = {0};
-	uint32_t *sig = xmalloc((size_t)hashes * sizeof *sig);
-	unsigned char *raw = xmalloc((size_t)hashes * 2);
+	size_t sig_bytes = dedup_kept_bytes(hashes);
+	uint8_t *sig = xmalloc(sig_bytes);
+	uint64_t signed_records = 0;
 	for (uint64_t i = 0; i < count && status == STORE_OK; i++) {
 		unsigned char rec[21];
 		if (!get(&r, rec, sizeof rec)) {
@@ -188,23 +196,36 @@ enum store_status store_read(FILE *f, uint64_t size, const struct store_setup *s
 		}
 		buf_clear(&id);
 		buf_reserve(&id, id_len);
-		if (!get(&r, id.data, id_len) || (has_sig && !get(&r, raw, (size_t)hashes * 2))) {
+		if (!get(&r, id.data, id_len) || (has_sig && !get(&r, sig, sig_bytes))) {
 			status = short_read(&r, why, why_len, "cut short (a record is missing)");
 			break;
 		}
-		if (has_sig)
-			for (uint32_t j = 0; j < hashes; j++)
-				sig[j] = (uint32_t)raw[2 * (size_t)j] | (uint32_t)raw[2 * (size_t)j + 1] << 8;
+		signed_records += has_sig;
 		if (other[0])
 			continue;
 		if (dedup_index_exact(x, k) != UINT32_MAX)
 			status = fail(why, why_len, STORE_DAMAGED, "a key is there twice");
 		else
-			dedup_index_add(x, id.data ? id.data : "", id_len, k, sig, has_sig);
+			dedup_index_add_kept(x, id.data ? id.data : "", id_len, k, has_sig ? sig : NULL);
 	}
 	buf_free(&id);
 	free(sig);
-	free(raw);
+	/* The band keys, band after band, of the records with a signature. */
+	for (uint32_t b = 0; b < bands && signed_records && status == STORE_OK; b++) {
+		uint32_t rec = 0;
+		for (uint64_t i = 0; i < signed_records; i++) {
+			unsigned char v[4];
+			if (!get(&r, v, sizeof v)) {
+				status = short_read(&r, why, why_len, "cut short (band keys are missing)");
+				break;
+			}
+			if (other[0])
+				continue;
+			while (!dedup_index_sig(x, rec))
+				rec++; /* there are signed_records with one */
+			dedup_index_add_band(x, b, get32(v), rec++);
+		}
+	}
 	if (status != STORE_OK)
 		return status;
 	uint64_t sum = XXH3_64bits_digest(&r.hash);
@@ -337,32 +358,48 @@ void store_save(const char *path, const struct store_setup *setup, const struct 
 	put32(h + 28, (uint32_t)key_len);
 	put64(h + 32, p->seed);
 	put64(h + 40, count);
+	put32(h + 48, p->rows);
 	put(&w, h, sizeof h);
 	put(&w, setup->key ? setup->key : "", key_len);
-	struct dedup_key *keys = xmalloc((count ? count : 1) * sizeof *keys);
-	dedup_index_keys(x, keys);
-	unsigned char *raw = xmalloc((size_t)p->hashes * 2);
+	uint32_t signed_records = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		size_t id_len;
 		const char *id = dedup_index_id(x, i, &id_len);
-		const uint16_t *sig = dedup_index_sig(x, i);
+		const uint8_t *sig = dedup_index_sig(x, i);
+		struct dedup_key key = dedup_index_key(x, i);
 		unsigned char rec[21];
-		put64(rec, keys[i].lo);
-		put64(rec + 8, keys[i].hi);
+		put64(rec, key.lo);
+		put64(rec + 8, key.hi);
 		put32(rec + 16, (uint32_t)id_len);
 		rec[20] = sig != NULL;
 		put(&w, rec, sizeof rec);
 		put(&w, id, id_len);
 		if (sig) {
-			for (uint32_t j = 0; j < p->hashes; j++) {
-				raw[2 * (size_t)j] = (unsigned char)sig[j];
-				raw[2 * (size_t)j + 1] = (unsigned char)(sig[j] >> 8);
-			}
-			put(&w, raw, (size_t)p->hashes * 2);
+			put(&w, sig, dedup_kept_bytes(p->hashes));
+			signed_records++;
 		}
 	}
-	free(keys);
-	free(raw);
+	if (signed_records) {
+		/* 4 bytes a record for a moment: the band's keys in record order */
+		uint32_t *keys = xmalloc((size_t)count * sizeof *keys);
+		unsigned char raw[4096];
+		for (uint32_t b = 0; b < p->bands; b++) {
+			dedup_index_band_keys(x, b, keys);
+			size_t n = 0;
+			for (uint32_t i = 0; i < count; i++) {
+				if (!dedup_index_sig(x, i))
+					continue;
+				put32(raw + n, keys[i]);
+				n += 4;
+				if (n == sizeof raw) {
+					put(&w, raw, n);
+					n = 0;
+				}
+			}
+			put(&w, raw, n);
+		}
+		free(keys);
+	}
 	unsigned char t[16];
 	memcpy(t, END_MAGIC, 8);
 	put64(t + 8, XXH3_64bits_digest(&w.hash));

@@ -89,8 +89,12 @@ test_the_seeds_are_five_different_stories() {
 }
 
 test_bad_options_are_usage_errors() {
-	"$P" --bands 5 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
-	assertEquals "bands that do not divide the hashes" 2 $?
+	"$P" --bands 40 --rows 4 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "bands x rows above the hashes" 2 $?
+	"$P" --hashes 100 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "hashes not a multiple of 16" 2 $?
+	"$P" --rows 17 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "more rows than a band takes" 2 $?
 	"$P" --threshold 1.5 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "a threshold above 1" 2 $?
 	assertTrue "one usage line" "grep -q '^usage: ndedup: --threshold' '$WORK/err'"
@@ -150,7 +154,7 @@ test_an_index_not_ours_damaged_or_of_another_version_is_refused_and_kept() {
 	printf '\011' | dd of="$WORK/v9" bs=1 seek=8 conv=notrunc 2>/dev/null
 	"$P" --index "$WORK/v9" "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "another format version: an error" 1 $?
-	assertTrue "that names both ($(cat "$WORK/err"))" "grep -q 'format version 9; this ndedup reads version 2' '$WORK/err'"
+	assertTrue "that names both ($(cat "$WORK/err"))" "grep -q 'format version 9; this ndedup reads version 3' '$WORK/err'"
 }
 
 test_an_index_built_otherwise_is_a_usage_error() {
@@ -158,7 +162,9 @@ test_an_index_built_otherwise_is_a_usage_error() {
 	"$P" --index "$WORK/idx" "$WORK/in.jsonl" >/dev/null
 	"$P" --index "$WORK/idx" --shingle 3 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "other MinHash settings" 2 $?
-	assertTrue "named ($(cat "$WORK/err"))" "grep -q 'built with --shingle 5 --hashes 128 --bands 32' '$WORK/err'"
+	assertTrue "named ($(cat "$WORK/err"))" "grep -q 'built with --shingle 5 --hashes 128 --bands 8 --rows 2' '$WORK/err'"
+	"$P" --index "$WORK/idx" --rows 3 "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "other rows a band" 2 $?
 	"$P" --index "$WORK/idx" --key url "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
 	assertEquals "a key field instead of the text" 2 $?
 	"$P" --index "$WORK/idx" --exact "$WORK/in.jsonl" >/dev/null 2>"$WORK/err"
@@ -221,11 +227,56 @@ made_up() {
 	}'
 }
 
+# Records whose ids come in the shapes the index codes differently: nsplit's
+# 20 hex digits, hex with a suffix, odd and uppercase hex, urls of one site
+# (long shared prefixes), non-ASCII, a NUL, an empty id; then a copy of each.
+odd_ids() {
+	python3 - "$1" <<'PY'
+import json, random, sys
+r = random.Random(7)
+ids = []
+for i in range(90):
+    kind = i % 9
+    h = "%020x" % r.getrandbits(80)
+    ids.append([h, h + "-%d" % i, h[:7], h.upper(), "abc" + h[:5] + "Z",
+                "https://example.com/news/2021/%d/story-%d" % (i % 3, i),
+                "çavuşoğlu-%d" % i, "nul\u0000%d" % i, ""][kind])
+ids[-1] = ""
+out = []
+for i, id_ in enumerate(ids):
+    words = " ".join("w%d" % r.randrange(10**6) for _ in range(40))
+    out.append({"id": id_, "text": words})
+copies = [{"id": "copy-%d" % i, "text": o["text"]} for i, o in enumerate(out)]
+with open(sys.argv[1] + ".orig", "w") as f:
+    f.writelines(json.dumps(o) + "\n" for o in out)
+with open(sys.argv[1] + ".copies", "w") as f:
+    f.writelines(json.dumps(o) + "\n" for o in copies)
+PY
+}
+
+test_a_copy_names_the_id_of_the_record_it_copies_whatever_its_shape() {
+	odd_ids "$WORK/ids"
+	local want
+	want=$(jq -c .id "$WORK/ids.orig")
+	cat "$WORK/ids.orig" "$WORK/ids.copies" | "$P" >"$WORK/out"
+	assertEquals "in one stream" "$want" "$(jq -c 'select(.dup) | .dup.of' "$WORK/out")"
+	rm -f "$WORK/idx"
+	"$P" --index "$WORK/idx" "$WORK/ids.orig" >/dev/null
+	"$P" --index "$WORK/idx" "$WORK/ids.copies" >"$WORK/out"
+	assertEquals "through the index" "$want" "$(jq -c 'select(.dup) | .dup.of' "$WORK/out")"
+	# the longer originals come second: the policy renames each cluster
+	jq -c '.text += " more"' "$WORK/ids.orig" >"$WORK/ids.longer"
+	cat "$WORK/ids.copies" "$WORK/ids.longer" | "$P" --keep longest --index "$WORK/idx2" >"$WORK/out"
+	assertEquals "renamed by a keep policy" "$want" "$(jq -c 'select(.dup) | .dup.of' "$WORK/out")"
+	"$P" --index "$WORK/idx2" "$WORK/ids.orig" >"$WORK/out"
+	assertEquals "and so in the index" "$want" "$(jq -c 'select(.dup) | .dup.of' "$WORK/out")"
+}
+
 test_mem_caps_the_index_and_says_so() {
 	made_up 0 6000 >"$WORK/m.jsonl"
 	head -n 50 "$WORK/m.jsonl" | sed 's/"id":"g/"id":"early-g/' >>"$WORK/m.jsonl"
 	sed -n '5951,6000p' "$WORK/m.jsonl" | sed 's/"id":"g/"id":"late-g/' >>"$WORK/m.jsonl"
-	"$P" --mem 2M --stats="$WORK/s" "$WORK/m.jsonl" >"$WORK/out" 2>"$WORK/err"
+	"$P" --mem 600K --stats="$WORK/s" "$WORK/m.jsonl" >"$WORK/out" 2>"$WORK/err"
 	assertEquals "a full index is no error" 0 $?
 	assertTrue "it is said once ($(cat "$WORK/err"))" \
 		"[ \$(grep -c 'the index reached --mem at record' '$WORK/err') -eq 1 ]"
@@ -239,7 +290,7 @@ test_mem_caps_the_index_and_says_so() {
 	assertEquals "a cap below the first tables is a usage error" 2 $?
 	rm -f "$WORK/idx"
 	"$P" --index "$WORK/idx" "$WORK/m.jsonl" >/dev/null
-	"$P" --index "$WORK/idx" --mem 1M </dev/null >/dev/null 2>"$WORK/err"
+	"$P" --index "$WORK/idx" --mem 512K </dev/null >/dev/null 2>"$WORK/err"
 	assertEquals "an index larger than --mem: an error" 1 $?
 	assertTrue "that says so ($(cat "$WORK/err"))" "grep -q 'more than --mem' '$WORK/err'"
 }
