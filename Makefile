@@ -17,7 +17,7 @@ LDFLAGS ?=
 SANITIZE ?=
 BUILD   ?= build$(if $(SANITIZE),-san)
 
-PROGRAMS := nsplit nclean ndedup
+PROGRAMS := nsplit nclean ndedup ntag
 PKGS     := libarchive zlib libzstd libxxhash liblzma liblz4 libutf8proc
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -1,0 +1,171 @@
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "expr.h"
+#include "jsonl.h"
+#include "progress.h"
+#include "status.h"
+#include "tags.h"
+
+enum {
+	OPT_TAGGERS = 256,
+	OPT_KEEP,
+	OPT_DROP,
+};
+
+static const struct cli_option options[] = {
+	{"taggers", 't', "LIST",
+	 "the taggers to run (lang,quality,outlet,places); also paragraphs, all", OPT_TAGGERS},
+	{"keep", 0, "EXPR", "write only the records for which EXPR holds (lang=en)", OPT_KEEP},
+	{"drop", 0, "EXPR", "leave out the records for which EXPR holds (words<50)", OPT_DROP},
+	{NULL, 0, NULL, NULL, 0},
+};
+
+struct args {
+	int taggers;
+	/* the expressions as given; parsed once every option is known */
+	const char **keep, **drop;
+	size_t n_keep, n_drop;
+};
+
+static void push(const char ***list, size_t *n, const char *arg)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof **list);
+	(*list)[(*n)++] = arg;
+}
+
+static void on_option(void *ctx, int id, const char *arg)
+{
+	struct args *a = ctx;
+	switch (id) {
+	case OPT_TAGGERS: {
+		const char *bad;
+		size_t bad_len;
+		a->taggers = taggers_parse(arg, &bad, &bad_len);
+		if (a->taggers < 0)
+			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, all)",
+				  (int)bad_len, bad);
+		break;
+	}
+	case OPT_KEEP: push(&a->keep, &a->n_keep, arg); break;
+	case OPT_DROP: push(&a->drop, &a->n_drop, arg); break;
+	}
+}
+
+static struct expr **parse_all(const char *option, const char **src, size_t n, unsigned on)
+{
+	struct expr **out = xcalloc(n ? n : 1, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		char err[512];
+		out[i] = expr_parse(src[i], on, err, sizeof err);
+		if (!out[i])
+			die_usage("%s %s", option, err);
+	}
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	/* CLD2 allocates and frees a few hundred kilobytes on every call:
+	 * kept by malloc rather than given back to the system and faulted in
+	 * again each time, they cost nothing (the lang tagger runs twice as
+	 * fast). */
+#ifdef M_TRIM_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+	struct args args = {.taggers = TAGGERS_DEFAULT};
+	static const struct cli_spec spec = {
+		.name = "ntag",
+		.summary = "Tag records: the language of the text and of its paragraphs, quality\n"
+			   "signals, the outlet, the countries named; keep or drop records by tag.",
+		.options = options,
+		.common = CLI_OUTPUT | CLI_STATS | CLI_REJECTS | CLI_PROGRESS,
+		.on_option = on_option,
+	};
+	struct cli cli;
+	cli_parse(&cli, &spec, &args, argc, argv);
+	unsigned on = (unsigned)args.taggers;
+	struct expr **keep = parse_all("--keep", args.keep, args.n_keep, on);
+	struct expr **drop = parse_all("--drop", args.drop, args.n_drop, on);
+
+	struct stats stats;
+	stats_init(&stats, "ntag");
+	static const char *const order[] = {"records_in", "records_out", "rejected", "dropped"};
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		stats_add(&stats, NULL, order[i], 0);
+	struct writer *out = cli_open_output(cli.output);
+	struct writer *rejects = cli.rejects ? cli_open_output(cli.rejects) : NULL;
+	struct progress progress;
+	progress_init(&progress, cli.progress);
+
+	struct tags tags;
+	tags_init(&tags, on);
+	struct buf json = {0}, line = {0};
+	struct jsonl in;
+	jsonl_open(&in, cli.files, cli.file_count, &stats, rejects);
+	uint64_t records = 0, written = 0;
+	struct record *r;
+	while ((r = jsonl_next(&in))) {
+		records++;
+		const char *text;
+		size_t n;
+		record_get_string(r, "text", &text, &n);
+		if (on & TAG_PARAGRAPHS)
+			tag_paragraphs(&tags, text, n);
+		else if (on & TAG_LANG)
+			tag_lang(&tags, text, n);
+		if (on & TAG_QUALITY)
+			tag_quality(&tags, text, n);
+		if (on & TAG_OUTLET)
+			tag_outlet(&tags, r, text, n);
+		if (on & TAG_PLACES)
+			tag_places(&tags, text, n);
+		bool wanted = true;
+		for (size_t i = 0; i < args.n_keep && wanted; i++)
+			wanted = expr_eval(keep[i], &tags);
+		for (size_t i = 0; i < args.n_drop && wanted; i++)
+			wanted = !expr_eval(drop[i], &tags);
+		if (on & TAG_LANG)
+			stats_add(&stats, "languages", tags.lang, 1);
+		if (!wanted) {
+			stats_add(&stats, NULL, "dropped", 1);
+		} else {
+			if (on & TAG_LANG)
+				record_set_string(r, "lang", tags.lang, strlen(tags.lang));
+			tags_json(&tags, &json);
+			record_set_raw(r, "tags", json.data, json.len);
+			buf_clear(&line);
+			record_serialize(r, &line);
+			cli_write(out, line.data, line.len);
+			written++;
+		}
+		progress_update(&progress, records, in.bytes, jsonl_raw_offset(&in), 0);
+	}
+	progress_end(&progress);
+	stats_add(&stats, NULL, "records_out", written);
+	bool had_error = in.had_error;
+	jsonl_close(&in);
+	cli_close_output(out);
+	if (rejects)
+		cli_close_output(rejects);
+	cli_write_stats(&cli, &stats);
+	stats_free(&stats);
+	tags_free(&tags);
+	for (size_t i = 0; i < args.n_keep; i++)
+		expr_free(keep[i]);
+	for (size_t i = 0; i < args.n_drop; i++)
+		expr_free(drop[i]);
+	free(keep);
+	free(drop);
+	free(args.keep);
+	free(args.drop);
+	buf_free(&json);
+	buf_free(&line);
+	diag_close_stdout();
+	return had_error ? STATUS_FAILURE : STATUS_OK;
+}

@@ -1,0 +1,768 @@
+#include "tags.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "idset.h"
+#include "json.h"
+#include "url.h"
+#include "utf8.h"
+
+int taggers_parse(const char *list, const char **bad, size_t *bad_len)
+{
+	static const struct {
+		const char *name;
+		int bit;
+	} names[] = {{"lang", TAG_LANG},
+		     {"quality", TAG_QUALITY},
+		     {"outlet", TAG_OUTLET},
+		     {"places", TAG_PLACES},
+		     {"paragraphs", TAG_PARAGRAPHS | TAG_LANG},
+		     {"all", TAGGERS_ALL}};
+	int on = 0;
+	for (const char *p = list;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool known = false;
+		for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+			if (strlen(names[i].name) == len && memcmp(names[i].name, p, len) == 0) {
+				on |= names[i].bit;
+				known = true;
+			}
+		if (!known) {
+			*bad = p;
+			*bad_len = len;
+			return -1;
+		}
+		if (!end)
+			return on;
+		p = end + 1;
+	}
+}
+
+void tags_init(struct tags *t, unsigned on)
+{
+	memset(t, 0, sizeof *t);
+	t->on = on;
+	langid_init(&t->langid);
+}
+
+void tags_free(struct tags *t)
+{
+	langid_free(&t->langid);
+	free(t->spans);
+	buf_free(&t->outlet);
+	free(t->countries);
+	free(t->country_spans);
+	fold_free(&t->fold);
+	buf_free(&t->scratch);
+	free(t->words);
+	free(t->ngram_slots);
+	idset_free(&t->lines_seen);
+	memset(t, 0, sizeof *t);
+}
+
+/* ---- language ---------------------------------------------------------- */
+
+/* Code points in s[from..to): the text is valid UTF-8, so they are the
+ * bytes that do not continue a sequence. */
+static size_t count_cp(const char *s, size_t from, size_t to)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* The end of the paragraph that starts at i: the end of its last
+ * non-blank line, before a blank line or the end of the text. */
+static size_t paragraph_end(const char *s, size_t i, size_t n)
+{
+	size_t end = i;
+	for (size_t line = i; line < n;) {
+		const char *nl = memchr(s + line, '\n', n - line);
+		size_t e = nl ? (size_t)(nl - s) : n, trimmed = e;
+		while (trimmed > line && is_blank(s[trimmed - 1]))
+			trimmed--;
+		if (trimmed == line)
+			break; /* a blank line */
+		end = trimmed;
+		line = e + 1;
+	}
+	return end;
+}
+
+static void add_span(struct tags *t, size_t start, size_t end, const char *lang)
+{
+	if (t->n_spans && strcmp(t->spans[t->n_spans - 1].lang, lang) == 0) {
+		t->spans[t->n_spans - 1].end = end;
+		return;
+	}
+	if (t->n_spans == t->cap_spans) {
+		t->cap_spans = t->cap_spans ? t->cap_spans * 2 : 16;
+		t->spans = xrealloc(t->spans, t->cap_spans * sizeof *t->spans);
+	}
+	struct lang_span *s = &t->spans[t->n_spans++];
+	s->start = start;
+	s->end = end;
+	memcpy(s->lang, lang, sizeof s->lang);
+}
+
+/* The sample tag_lang reads: WINDOWS windows of about WINDOW bytes, cut
+ * at spaces, at evenly spaced places of the text, read by CLD2 as one
+ * text. Each window stands for an equal share of the bytes, so the
+ * language with most windows is, most likely, the language of most of
+ * the bytes, as with the whole text: a banner a quarter of the text long
+ * is a quarter of the sample. CLD2 reads some 40 ns a byte here, and takes
+ * a microsecond a call: one call over 200 bytes is what keeps the tagger
+ * cheap. */
+enum { WINDOWS = 4, WINDOW = 48 };
+
+void tag_lang(struct tags *t, const char *text, size_t n)
+{
+	t->n_spans = 0;
+	const char *sample = text;
+	size_t len = n;
+	if (n > WINDOWS * WINDOW * 3 / 2) {
+		buf_clear(&t->scratch);
+		for (size_t w = 0; w < WINDOWS; w++) {
+			size_t from = n * (2 * w + 1) / (2 * WINDOWS) - WINDOW / 2, to = from + WINDOW;
+			while (from < to && text[from] != ' ' && text[from] != '\n')
+				from++;
+			while (to > from && text[to] != ' ' && text[to] != '\n')
+				to--;
+			if (to > from) {
+				buf_add(&t->scratch, text + from, to - from);
+				buf_addc(&t->scratch, '\n');
+			}
+		}
+		sample = t->scratch.data ? t->scratch.data : "";
+		len = t->scratch.len;
+	}
+	int percent = 0;
+	bool reliable = false;
+	const char *code = langid_detect_short(sample, len, &percent, &reliable);
+	memcpy(t->lang, code, strlen(code) + 1);
+	t->lang_score = percent / 100.0;
+	t->lang_reliable = reliable;
+}
+
+void tag_paragraphs(struct tags *t, const char *text, size_t n)
+{
+	t->n_spans = 0;
+	memcpy(t->lang, "un", 3);
+	t->lang_score = 0;
+	t->lang_reliable = false;
+	struct langid_result *r = &t->langid;
+	if (!langid_detect(text, n, r))
+		return;
+	memcpy(t->lang, r->lang, sizeof t->lang);
+	t->lang_score = r->score;
+	t->lang_reliable = r->reliable;
+	/* Paragraphs (separated by blank lines) each take the language that
+	 * has most of their bytes in CLD2's runs (a run it could not tell
+	 * counts only when there is no other); neighbours of one language
+	 * make one span. */
+	size_t cp = 0, at = 0, run = 0;
+	for (size_t i = 0; i < n;) {
+		while (i < n && is_blank(text[i]))
+			i++;
+		if (i >= n)
+			break;
+		size_t end = paragraph_end(text, i, n);
+		while (run < r->n_spans && r->spans[run].offset + r->spans[run].length <= i)
+			run++;
+		const char *best = "un";
+		size_t best_bytes = 0;
+		for (size_t k = run; k < r->n_spans && r->spans[k].offset < end; k++) {
+			size_t bytes = 0;
+			for (size_t m = run; m < r->n_spans && r->spans[m].offset < end; m++)
+				if (strcmp(r->spans[m].lang, r->spans[k].lang) == 0) {
+					size_t from = r->spans[m].offset > i ? r->spans[m].offset : i;
+					size_t to = r->spans[m].offset + r->spans[m].length;
+					bytes += (to > end ? end : to) - from;
+				}
+			bool known = strcmp(r->spans[k].lang, "un") != 0;
+			bool best_known = strcmp(best, "un") != 0;
+			if ((known && !best_known) || (known == best_known && bytes > best_bytes)) {
+				best = r->spans[k].lang;
+				best_bytes = bytes;
+			}
+		}
+		cp += count_cp(text, at, i);
+		size_t start_cp = cp;
+		cp += count_cp(text, i, end);
+		at = end;
+		add_span(t, start_cp, cp, best);
+		i = end;
+	}
+}
+
+/* ---- quality signals ---------------------------------------------------- */
+
+/* Character classes for the quality signals: ASCII by table, the rest by
+ * utf8proc, below 0x3000 made once. */
+enum {
+	C_SPACE = 1, C_NEWLINE = 2, C_LETTER = 4, C_DIGIT = 8, C_SYMBOL = 16, C_DOT = 32,
+	C_CLOSE = 64, /* closing quotes and brackets: a sentence may end before them */
+	C_END = 128,  /* . ! ? … */
+};
+
+enum { CLASSES_CACHED = 0x3000 };
+static unsigned char *classes;
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+static unsigned char class_of_cp(uint32_t cp)
+{
+	switch (cp) {
+	case '\n': return C_NEWLINE;
+	case ' ': case '\t': case '\r': case '\f': case '\v': return C_SPACE;
+	case '#': return C_SYMBOL;
+	case '.': return C_DOT | C_END;
+	case '!': case '?': return C_END;
+	case 0x2026: return C_SYMBOL | C_END;
+	case '"': case '\'': case ')': case ']': case 0x201D: case 0x2019: case 0xBB:
+	case 0x203A: return C_CLOSE;
+	}
+	if (cp >= '0' && cp <= '9')
+		return C_DIGIT;
+	utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+	if (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO)
+		return C_LETTER;
+	if (c == UTF8PROC_CATEGORY_ZS)
+		return C_SPACE;
+	return 0;
+}
+
+static void classes_init(void)
+{
+	classes = xmalloc(CLASSES_CACHED);
+	for (uint32_t cp = 0; cp < CLASSES_CACHED; cp++)
+		classes[cp] = (cp >= 0xD800 && cp < 0xE000) ? 0 : class_of_cp(cp);
+}
+
+/* A slot of the n-gram counts: its generation says whether it is in use
+ * in this count, so that the table is not cleared for each. */
+struct ngram_slot {
+	uint64_t key;
+	uint32_t count, gen;
+};
+
+struct word {
+	uint64_t hash;
+	uint32_t chars;
+};
+
+/* Counts the n-grams of words[0..count) whose first n - 1 words made a
+ * repeated (n-1)-gram (a repeated n-gram starts with one; all when n is
+ * 2); marks in repeated[] where a repeated n-gram starts, and returns the
+ * most characters one repeated n-gram holds, all its occurrences. */
+static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t *gen,
+			     const struct word *w, size_t count, unsigned n, unsigned char *repeated)
+{
+	uint64_t best = 0;
+	uint32_t g = ++*gen;
+	if (g == 0) { /* the generations wrapped: start them again */
+		memset(slots, 0, cap * sizeof *slots);
+		g = *gen = 1;
+	}
+	/* first pass: counts; second: which positions repeat */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i + n <= count; i++) {
+			if (n > 2 && !(repeated[i] & 1u << (n - 3)))
+				continue;
+			uint64_t key = 0;
+			uint32_t chars = 0;
+			for (unsigned j = 0; j < n; j++) {
+				key = (key ^ w[i + j].hash) * 0x9E3779B97F4A7C15ull;
+				chars += w[i + j].chars;
+			}
+			size_t h = (size_t)(key >> 40) & (cap - 1);
+			while (slots[h].gen == g && slots[h].key != key)
+				h = (h + 1) & (cap - 1);
+			if (pass == 0) {
+				if (slots[h].gen != g)
+					slots[h] = (struct ngram_slot){key, 0, g};
+				slots[h].count++;
+			} else if (slots[h].count > 1) {
+				repeated[i] |= (unsigned char)(1u << (n - 2));
+				uint64_t held = (uint64_t)slots[h].count * chars;
+				if (held > best)
+					best = held;
+			}
+		}
+	return best;
+}
+
+void tag_quality(struct tags *t, const char *text, size_t n)
+{
+	pthread_once(&classes_once, classes_init);
+	struct quality *q = &t->q;
+	memset(q, 0, sizeof *q);
+	uint64_t digits = 0, symbols = 0, alpha_words = 0, word_chars = 0, cps = 0;
+	uint64_t line_chars = 0, dup_chars = 0, punct = 0;
+	size_t words = 0, cap = t->cap_words;
+	struct word *w = t->words;
+	struct idset *seen = &t->lines_seen;
+	idset_clear(seen);
+	/* the word being read, and the line */
+	bool in_word = false, alpha = false;
+	uint64_t h = 0, line_hash = 0;
+	uint32_t chars = 0;
+	unsigned dots = 0, last = 0, word_end = 0;
+	uint64_t line_start = 0, line_end = 0;
+	bool line_has_words = false;
+	for (size_t i = 0; i <= n;) {
+		unsigned cls;
+		size_t k = 1;
+		uint32_t cp = '\n'; /* the end of the text ends the last line */
+		if (i < n) {
+			unsigned char c = (unsigned char)text[i];
+			if (c < 0x80) {
+				cp = c;
+				cls = classes[c];
+			} else {
+				k = utf8_decode(text + i, n - i, &cp);
+				if (!k) {
+					k = 1;
+					cp = 0xFFFD;
+				}
+				cls = cp < CLASSES_CACHED ? classes[cp] : class_of_cp(cp);
+			}
+		} else {
+			cls = C_NEWLINE;
+		}
+		if (cls & (C_SPACE | C_NEWLINE)) {
+			if (in_word) {
+				if (words == cap) {
+					cap = cap ? cap * 2 : 1024;
+					t->words = xrealloc(t->words, cap * sizeof *w);
+					t->cap_words = cap;
+					w = t->words;
+				}
+				w[words++] = (struct word){h, chars};
+				word_chars += chars;
+				alpha_words += alpha;
+				line_hash = (line_hash ^ h) * 0x100000001B3ull;
+				line_end = cps;
+				word_end = last;
+				in_word = false;
+			}
+			if ((cls & C_NEWLINE) && line_has_words) {
+				q->lines++;
+				uint64_t lc = line_end - line_start;
+				line_chars += lc;
+				if (!idset_add(seen, line_hash))
+					dup_chars += lc;
+				punct += (word_end & C_END) != 0;
+				line_has_words = false;
+				line_hash = 0;
+			}
+			cps++;
+			i += k;
+			dots = 0;
+			continue;
+		}
+		if (!in_word) {
+			in_word = true;
+			alpha = false;
+			h = 0xCBF29CE484222325ull;
+			chars = 0;
+			last = 0;
+			if (!line_has_words) {
+				line_has_words = true;
+				line_start = cps;
+			}
+		}
+		for (size_t j = 0; j < k; j++)
+			h = (h ^ (unsigned char)text[i + j]) * 0x100000001B3ull;
+		chars++;
+		cps++;
+		alpha = alpha || (cls & C_LETTER);
+		digits += (cls & C_DIGIT) != 0;
+		symbols += (cls & C_SYMBOL) != 0;
+		if (cls & C_DOT) {
+			if (++dots == 3) {
+				symbols++;
+				dots = 0;
+			}
+		} else {
+			dots = 0;
+		}
+		if (!(cls & C_CLOSE))
+			last = cls;
+		i += k;
+	}
+	q->words = words;
+	q->chars = cps ? cps - 1 : 0; /* less the end of the text */
+	q->mean_word_length = words ? (double)word_chars / (double)words : 0;
+	q->alpha_words = words ? (double)alpha_words / (double)words : 0;
+	q->symbol_ratio = words ? (double)symbols / (double)words : 0;
+	q->digit_ratio = q->chars ? (double)digits / (double)q->chars : 0;
+	q->end_punct = q->lines ? (double)punct / (double)q->lines : 0;
+	q->dup_line_frac = line_chars ? (double)dup_chars / (double)line_chars : 0;
+	if (!word_chars || words < 2)
+		return;
+	/* the n-gram table, and a byte a word for where repeats start */
+	size_t slots_cap = 64;
+	while (slots_cap < words * 2)
+		slots_cap *= 2;
+	if (slots_cap > t->ngram_cap) {
+		free(t->ngram_slots);
+		t->ngram_slots = xcalloc(slots_cap, sizeof *t->ngram_slots);
+		t->ngram_cap = slots_cap;
+		t->ngram_gen = 0;
+	}
+	buf_clear(&t->scratch);
+	buf_reserve(&t->scratch, words);
+	unsigned char *repeated = (unsigned char *)t->scratch.data;
+	memset(repeated, 0, words);
+	for (unsigned g = 2; g <= 4 && g <= words; g++) {
+		uint64_t best = count_ngrams(t->ngram_slots, t->ngram_cap, &t->ngram_gen, w, words,
+					     g, repeated);
+		double frac = (double)best / (double)word_chars;
+		q->top_ngram_frac[g - 2] = frac > 1 ? 1 : frac;
+	}
+}
+
+/* ---- outlet ------------------------------------------------------------- */
+
+static void set_outlet(struct tags *t, const char *s, size_t n, const char *from)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '.'))
+		n--;
+	buf_clear(&t->outlet);
+	buf_add(&t->outlet, s, n);
+	t->outlet_from = from;
+}
+
+/* Whether s[0..n) can be an outlet's name: 1 to 5 words, the first
+ * capitalised or a digit, no sentence punctuation. */
+static bool outlet_like(const char *s, size_t n)
+{
+	if (!n || n > 60)
+		return false;
+	unsigned words = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ')
+			words++;
+		if (strchr(",;:!?\"", s[i]))
+			return false;
+	}
+	if (words > 5)
+		return false;
+	uint32_t cp;
+	if (!utf8_decode(s, n, &cp))
+		return false;
+	return (cp >= '0' && cp <= '9') ||
+	       utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* The title's suffix after " - ", " – ", " — " or " | ". */
+static bool title_suffix(const char *s, size_t n, const char **out, size_t *out_len)
+{
+	static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "};
+	const char *best = NULL;
+	size_t sep_len = 0;
+	for (size_t i = 0; i < sizeof seps / sizeof *seps; i++) {
+		size_t k = strlen(seps[i]);
+		for (const char *p = s; (p = memmem(p, (size_t)(s + n - p), seps[i], k)); p++)
+			if (!best || p > best) {
+				best = p;
+				sep_len = k;
+			}
+	}
+	if (!best)
+		return false;
+	*out = best + sep_len;
+	*out_len = (size_t)(s + n - *out);
+	return outlet_like(*out, *out_len);
+}
+
+/* A credit line among the last lines: "Source: ... | Outlet", "Source:
+ * Outlet", "(AA)", or the wire's sign-off "Reuter". */
+static bool credit_line(struct tags *t, const char *text, size_t n)
+{
+	size_t e = n;
+	for (int lines = 0; lines < 4 && e > 0; lines++) {
+		while (e > 0 && (text[e - 1] == '\n' || text[e - 1] == ' ' || text[e - 1] == '\r'))
+			e--;
+		size_t s = e;
+		while (s > 0 && text[s - 1] != '\n')
+			s--;
+		const char *l = text + s;
+		size_t len = e - s;
+		while (len && (*l == ' ' || *l == '\t')) {
+			l++;
+			len--;
+		}
+		if (len > 8 && (memcmp(l, "Source:", 7) == 0 || memcmp(l, "SOURCE:", 7) == 0)) {
+			const char *bar = NULL;
+			for (const char *p = l; (p = memchr(p, '|', (size_t)(l + len - p))); p++)
+				bar = p;
+			const char *name = bar ? bar + 1 : l + 7;
+			size_t name_len = (size_t)(l + len - name);
+			while (name_len && *name == ' ')
+				name++, name_len--;
+			if (outlet_like(name, name_len)) {
+				set_outlet(t, name, name_len, "credit");
+				return true;
+			}
+		}
+		if (len >= 4 && len <= 24 && l[0] == '(' && l[len - 1] == ')' &&
+		    outlet_like(l + 1, len - 2)) {
+			set_outlet(t, l + 1, len - 2, "credit");
+			return true;
+		}
+		if ((len == 6 && memcmp(l, "Reuter", 6) == 0) ||
+		    (len == 7 && memcmp(l, "Reuters", 7) == 0)) {
+			set_outlet(t, "Reuters", 7, "credit");
+			return true;
+		}
+		e = s;
+	}
+	return false;
+}
+
+/* A dateline at the start: "ANKARA (AA) -", "WASHINGTON, Oct 5 (Reuters) -". */
+static bool dateline(struct tags *t, const char *text, size_t n)
+{
+	size_t limit = n < 200 ? n : 200;
+	const char *open = memchr(text, '(', limit);
+	if (!open || open == text)
+		return false;
+	const char *close = memchr(open, ')', limit - (size_t)(open - text));
+	if (!close || close - open < 2 || close - open > 30)
+		return false;
+	/* the city before it is in capitals */
+	size_t caps = 0;
+	for (const char *p = text; p < open && *p != ','; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			caps++;
+		else if (*p >= 'a' && *p <= 'z')
+			return false;
+	const char *after = close + 1;
+	size_t rest = n - (size_t)(after - text);
+	if (caps < 2 || rest < 2 || after[0] != ' ')
+		return false;
+	if (after[1] != '-' && (rest < 4 || memcmp(after + 1, "\xE2\x80", 2) != 0))
+		return false;
+	if (!outlet_like(open + 1, (size_t)(close - open - 1)))
+		return false;
+	set_outlet(t, open + 1, (size_t)(close - open - 1), "dateline");
+	return true;
+}
+
+void tag_outlet(struct tags *t, struct record *r, const char *text, size_t n)
+{
+	t->outlet_from = NULL;
+	buf_clear(&t->outlet);
+	const char *v;
+	size_t len;
+	if (record_get_string(r, "site", &v, &len) && len) {
+		set_outlet(t, v, len, "site");
+		return;
+	}
+	const char *suffix;
+	if (record_get_string(r, "title", &v, &len) && title_suffix(v, len, &suffix, &len)) {
+		set_outlet(t, suffix, len, "title");
+		return;
+	}
+	if (credit_line(t, text, n) || dateline(t, text, n))
+		return;
+	if (record_get_string(r, "url", &v, &len) && len) {
+		const char *host;
+		size_t host_len;
+		url_host(v, len, &host, &host_len);
+		if (host_len > 4 && memcmp(host, "www.", 4) == 0) {
+			host += 4;
+			host_len -= 4;
+		}
+		if (host_len) {
+			set_outlet(t, host, host_len, "url");
+			return;
+		}
+	}
+}
+
+/* ---- places ------------------------------------------------------------- */
+
+#include "countries.inc"
+
+enum { NO_COUNTRY = UINT32_MAX };
+
+static struct gazetteer *countries;
+static char (*country_codes)[3];
+static size_t n_country_codes;
+
+static void countries_init(void)
+{
+	countries = gazetteer_new();
+	size_t n = sizeof country_names / sizeof *country_names;
+	country_codes = xcalloc(n, sizeof *country_codes);
+	struct buf folded = {0};
+	for (size_t i = 0; i < n; i++) {
+		const char *e = country_names[i];
+		const char *tab = strchr(e, '\t');
+		uint32_t value = NO_COUNTRY;
+		if (e[0] != '-') {
+			size_t c = 0;
+			while (c < n_country_codes && memcmp(country_codes[c], e, 2) != 0)
+				c++;
+			if (c == n_country_codes)
+				memcpy(country_codes[n_country_codes++], e, 2);
+			value = (uint32_t)c;
+		}
+		buf_clear(&folded);
+		fold_append(tab + 1, strlen(tab + 1), &folded);
+		gazetteer_add(countries, folded.data, folded.len, value);
+	}
+	buf_free(&folded);
+}
+
+struct places_ctx {
+	struct tags *t;
+};
+
+static void add_country_span(struct tags *t, uint32_t value, size_t start, size_t end)
+{
+	struct country *c = NULL;
+	for (size_t i = 0; i < t->n_countries; i++)
+		if (memcmp(t->countries[i].code, country_codes[value], 2) == 0)
+			c = &t->countries[i];
+	if (!c) {
+		if (t->n_countries == t->cap_countries) {
+			t->cap_countries = t->cap_countries ? t->cap_countries * 2 : 16;
+			t->countries = xrealloc(t->countries, t->cap_countries * sizeof *t->countries);
+		}
+		c = &t->countries[t->n_countries++];
+		memcpy(c->code, country_codes[value], 2);
+		c->code[2] = '\0';
+		c->count = 0;
+	}
+	c->count++;
+	if (t->n_country_spans + 3 > t->cap_country_spans) {
+		t->cap_country_spans = t->cap_country_spans ? t->cap_country_spans * 2 : 64;
+		t->country_spans =
+			xrealloc(t->country_spans, t->cap_country_spans * sizeof *t->country_spans);
+	}
+	/* (country index, start, end) in mention order */
+	t->country_spans[t->n_country_spans++] = (size_t)(c - t->countries);
+	t->country_spans[t->n_country_spans++] = start;
+	t->country_spans[t->n_country_spans++] = end;
+}
+
+static void found_place(void *ctx, const struct gazetteer_match *m)
+{
+	struct places_ctx *p = ctx;
+	struct tags *t = p->t;
+	const struct fold *f = &t->fold;
+	/* A name is a proper noun: capitalised; a short one (US, UK, UAE) in
+	 * capitals throughout. */
+	if (!f->upper[m->start])
+		return;
+	size_t letters = 0;
+	bool all_caps = true;
+	for (size_t i = m->start; i < m->end; i++)
+		if (fold_is_word_byte((unsigned char)f->text.data[i])) {
+			letters++;
+			all_caps = all_caps && f->upper[i];
+		}
+	if (letters <= 3 && !all_caps)
+		return;
+	uint32_t values[8];
+	size_t n = gazetteer_values(countries, m->values, values, 8);
+	if (n > 8)
+		n = 8;
+	for (size_t i = 0; i < n; i++)
+		if (values[i] != NO_COUNTRY)
+			add_country_span(t, values[i], f->from[m->start], f->from[m->end]);
+}
+
+void tag_places(struct tags *t, const char *text, size_t n)
+{
+	if (!countries)
+		countries_init();
+	t->n_countries = 0;
+	t->n_country_spans = 0;
+	fold_text(text, n, &t->fold);
+	struct places_ctx ctx = {t};
+	gazetteer_match(countries, &t->fold, true, found_place, &ctx);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void add_number(struct buf *out, const char *key, double v)
+{
+	buf_printf(out, ",\"%s\":%.4g", key, v);
+}
+
+void tags_json(const struct tags *t, struct buf *out)
+{
+	buf_clear(out);
+	buf_addc(out, '{');
+	bool first = true;
+	if (t->on & TAG_LANG) {
+		buf_printf(out, "\"lang\":{\"code\":\"%s\",\"score\":%.4g,\"reliable\":%s",
+			   t->lang, t->lang_score, t->lang_reliable ? "true" : "false");
+		if (t->on & TAG_PARAGRAPHS) {
+			buf_adds(out, ",\"spans\":[");
+			for (size_t i = 0; i < t->n_spans; i++)
+				buf_printf(out, "%s[%zu,%zu,\"%s\"]", i ? "," : "", t->spans[i].start,
+					   t->spans[i].end, t->spans[i].lang);
+			buf_addc(out, ']');
+		}
+		buf_addc(out, '}');
+		first = false;
+	}
+	if (t->on & TAG_QUALITY) {
+		const struct quality *q = &t->q;
+		buf_printf(out, "%s\"quality\":{\"words\":%llu,\"chars\":%llu,\"lines\":%llu",
+			   first ? "" : ",", (unsigned long long)q->words,
+			   (unsigned long long)q->chars, (unsigned long long)q->lines);
+		add_number(out, "mean_word_length", q->mean_word_length);
+		add_number(out, "alpha_words", q->alpha_words);
+		add_number(out, "end_punct", q->end_punct);
+		add_number(out, "symbol_ratio", q->symbol_ratio);
+		add_number(out, "digit_ratio", q->digit_ratio);
+		add_number(out, "dup_line_frac", q->dup_line_frac);
+		add_number(out, "top_2gram_frac", q->top_ngram_frac[0]);
+		add_number(out, "top_3gram_frac", q->top_ngram_frac[1]);
+		add_number(out, "top_4gram_frac", q->top_ngram_frac[2]);
+		buf_addc(out, '}');
+		first = false;
+	}
+	if ((t->on & TAG_OUTLET) && t->outlet_from) {
+		buf_printf(out, "%s\"outlet\":{\"name\":", first ? "" : ",");
+		json_append_string(out, t->outlet.data, t->outlet.len);
+		buf_printf(out, ",\"from\":\"%s\"}", t->outlet_from);
+		first = false;
+	}
+	if (t->on & TAG_PLACES) {
+		buf_printf(out, "%s\"countries\":[", first ? "" : ",");
+		for (size_t c = 0; c < t->n_countries; c++) {
+			buf_printf(out, "%s{\"code\":\"%s\",\"count\":%u,\"spans\":[", c ? "," : "",
+				   t->countries[c].code, (unsigned)t->countries[c].count);
+			bool any = false;
+			for (size_t s = 0; s < t->n_country_spans; s += 3)
+				if (t->country_spans[s] == c) {
+					buf_printf(out, "%s[%zu,%zu]", any ? "," : "", t->country_spans[s + 1],
+						   t->country_spans[s + 2]);
+					any = true;
+				}
+			buf_adds(out, "]}");
+		}
+		buf_addc(out, ']');
+	}
+	buf_addc(out, '}');
+}

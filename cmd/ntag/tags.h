@@ -1,0 +1,101 @@
+#ifndef NTAG_TAGS_H
+#define NTAG_TAGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "fold.h"
+#include "gazetteer.h"
+#include "idset.h"
+#include "langid.h"
+#include "record.h"
+
+/* ntag's taggers. Each reads the record and its text and fills its part
+ * of struct tags; tags_json writes the tags object. Offsets are in code
+ * points of the text. */
+
+enum tagger {
+	TAG_LANG = 1 << 0,
+	TAG_QUALITY = 1 << 1,
+	TAG_OUTLET = 1 << 2,
+	TAG_PLACES = 1 << 3,
+	TAG_PARAGRAPHS = 1 << 4, /* lang over the whole text, and each paragraph's */
+};
+
+/* The taggers on by default: all but paragraphs, whose CLD2 pass over the
+ * whole text costs six times the rest together. */
+#define TAGGERS_DEFAULT (TAG_LANG | TAG_QUALITY | TAG_OUTLET | TAG_PLACES)
+#define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS)
+
+/* Parses a comma-separated list of tagger names; returns the bits, or -1
+ * naming the one it does not know in *bad (and its length). */
+int taggers_parse(const char *list, const char **bad, size_t *bad_len);
+
+struct lang_span {
+	size_t start, end; /* code points */
+	char lang[4];
+};
+
+struct quality {
+	uint64_t words, chars, lines;
+	double mean_word_length, alpha_words, end_punct, symbol_ratio, digit_ratio,
+		dup_line_frac, top_ngram_frac[3]; /* 2-, 3- and 4-grams */
+};
+
+struct word;
+struct ngram_slot;
+
+struct country {
+	char code[3];
+	uint32_t count;
+	size_t spans_off; /* into tags.country_spans: count pairs */
+};
+
+struct tags {
+	unsigned on;
+	/* lang */
+	struct langid_result langid;
+	char lang[4];
+	double lang_score;
+	bool lang_reliable;
+	struct lang_span *spans;
+	size_t n_spans, cap_spans;
+	/* quality */
+	struct quality q;
+	/* outlet */
+	struct buf outlet;
+	const char *outlet_from; /* "site", "title", "credit", "dateline", "url"; NULL: none */
+	/* places */
+	struct country *countries;
+	size_t n_countries, cap_countries;
+	size_t *country_spans; /* per country, in mention order, start and end */
+	size_t n_country_spans, cap_country_spans;
+	/* scratch */
+	struct fold fold;
+	struct buf scratch;
+	struct word *words;
+	size_t cap_words;
+	struct ngram_slot *ngram_slots;
+	size_t ngram_cap;
+	uint32_t ngram_gen;
+	struct idset lines_seen;
+};
+
+void tags_init(struct tags *t, unsigned on);
+void tags_free(struct tags *t);
+
+/* Tags one record whose text is text[0..n). tag_lang decides the
+ * language from a sample; tag_paragraphs from the whole text, with each
+ * paragraph's. */
+void tag_lang(struct tags *t, const char *text, size_t n);
+void tag_paragraphs(struct tags *t, const char *text, size_t n);
+void tag_quality(struct tags *t, const char *text, size_t n);
+void tag_outlet(struct tags *t, struct record *r, const char *text, size_t n);
+void tag_places(struct tags *t, const char *text, size_t n);
+
+/* Writes the tags object of the taggers that are on into out. */
+void tags_json(const struct tags *t, struct buf *out);
+
+#endif

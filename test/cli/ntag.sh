@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# ntag's own suite: the language of the seeds (an English article under a
+# Turkish cookie banner is English, the banner a Turkish span), countries
+# with code-point offsets on non-ASCII text, the outlet from each of its
+# places, quality signals, --taggers, --keep and --drop with their errors,
+# bad input, and a second run that changes nothing.
+
+DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)
+
+oneTimeSetUp() {
+	P="$NEWSUTILS_BIN/ntag"
+	WORK=$(mktemp -d)
+	"$NEWSUTILS_BIN/nsplit" "$DATA/seeds" >"$WORK/seeds.jsonl"
+}
+
+test_the_seeds_are_english_and_the_banner_is_a_turkish_span() {
+	"$P" "$WORK/seeds.jsonl" >"$WORK/out"
+	assertEquals "five records, all English" "en en en en en" \
+		"$(jq -r .lang "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "the tag says the same" "en en en en en" \
+		"$(jq -r .tags.lang.code "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "no spans by default" "null" "$(jq -c '.tags.lang.spans' "$WORK/out" | sort -u)"
+	# the seed with the cookie banner: an English span, then a Turkish one
+	"$P" -t paragraphs "$WORK/seeds.jsonl" >"$WORK/out"
+	assertEquals "the whole text says English too" "en en en en en" \
+		"$(jq -r .lang "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+	local spans
+	spans=$(jq -c 'select(.text | test("çerez")) | [.tags.lang.spans[][2]]' "$WORK/out")
+	assertEquals "English, then the Turkish banner" '["en","tr"]' "$spans"
+	assertEquals "the Turkish span is the banner" "tr" \
+		"$(jq -r 'select(.text | test("çerez")) | .tags.lang.spans[1] as [$s, $e] |
+			.text | explode | .[$s:$e] | implode | select(test("^Bu web sitesi|çerez")) | "tr"' "$WORK/out" | head -n 1)"
+}
+
+test_countries_with_counts_and_code_point_offsets() {
+	"$P" -t places "$WORK/seeds.jsonl" >"$WORK/out"
+	local first
+	first=$(sed -n 2p "$WORK/out")
+	assertEquals "Turkey, Azerbaijan and Armenia in the NATO story" "AM AZ TR" \
+		"$(printf '%s\n' "$first" | jq -r '[.tags.countries[].code] | map(select(. == "TR" or . == "AZ" or . == "AM")) | sort | join(" ")')"
+	# every span of every country is a name of it, cut by code points
+	assertEquals "the spans of AZ are its names" "Azerbaijan Azerbaijani Azerbaijanis Azeri Baku" \
+		"$(jq -r '.text as $t | .tags.countries[] | select(.code == "AZ") | .spans[] as [$s, $e] |
+			$t | explode | .[$s:$e] | implode' "$WORK/out" | sed "s/’s$//" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+	# offsets are code points: non-ASCII before a name does not shift it
+	# shellcheck disable=SC1112 # the typographic apostrophe is the point
+	printf '%s\n' '{"id":"x","text":"Çavuşoğlu’nun ziyareti: Türkiye ve Azərbaycan, ŞİMDİ Almanya."}' |
+		"$P" -t places >"$WORK/x"
+	assertEquals "Türkiye, Azərbaycan and Almanya found where they are" "Türkiye|Azərbaycan|Almanya" \
+		"$(jq -r '.text as $t | [.tags.countries[] | .spans[0] as [$s, $e] | $t | explode | .[$s:$e] | implode] | join("|")' "$WORK/x")"
+	assertEquals "with their codes" "TR AZ DE" "$(jq -r '[.tags.countries[].code] | join(" ")' "$WORK/x")"
+}
+
+test_names_that_are_not_places() {
+	printf '%s\n' \
+		'{"id":"a","text":"We ate turkey in New Mexico with Latin American friends; us too."}' \
+		'{"id":"b","text":"The US and the UK met in Washington. Us and Uk are not codes."}' |
+		"$P" -t places >"$WORK/out"
+	assertEquals "a bird, a state and a region are no country" "" \
+		"$(sed -n 1p "$WORK/out" | jq -r '[.tags.countries[].code] | join(" ")')"
+	assertEquals "short names only in capitals" "US GB" \
+		"$(sed -n 2p "$WORK/out" | jq -r '[.tags.countries[] | "\(.code)"] | join(" ")')"
+	assertEquals "each once" "1 1" \
+		"$(sed -n 2p "$WORK/out" | jq -r '[.tags.countries[].count] | map(tostring) | join(" ")')"
+}
+
+test_the_outlet_from_each_place_it_can_be() {
+	printf '%s\n' \
+		'{"id":"1","site":"Ahval","title":"A title - Other","text":"x"}' \
+		'{"id":"2","title":"Turkey says very proud – Ahval","text":"x"}' \
+		'{"id":"3","text":"Body.\n\nSource: Turkey says very proud | Ahval"}' \
+		'{"id":"4","text":"ANKARA (AA) - Turkey said on Monday."}' \
+		'{"id":"5","text":"Body text.\n Reuter"}' \
+		'{"id":"6","url":"https://www.hurriyetdailynews.com/a-story-1","text":"x"}' \
+		'{"id":"7","title":"No suffix here","text":"Nothing to go by."}' |
+		"$P" -t outlet >"$WORK/out"
+	assertEquals "site, title, credit, dateline, sign-off, url, none" \
+		"Ahval/site Ahval/title Ahval/credit AA/dateline Reuters/credit hurriyetdailynews.com/url -" \
+		"$(jq -r 'if .tags.outlet then "\(.tags.outlet.name)/\(.tags.outlet.from)" else "-" end' "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+}
+
+test_quality_signals() {
+	jq -cn '{id: "q", text: "One two three four.\nOne two three four.\nA line without end\n\n#tag ... 2024 2025"}' |
+		"$P" -t quality >"$WORK/out"
+	local q
+	# 74 characters in lines, 19 of them the repeated line; 8 digits in 78
+	# code points; "three four." twice holds 20 of the words' 62 characters
+	q=$(jq -c '.tags.quality | {words, lines, end_punct, dup_line_frac, top_2gram_frac, digit_ratio, symbol_ratio}' "$WORK/out")
+	assertEquals "counted" \
+		'{"words":16,"lines":4,"end_punct":0.5,"dup_line_frac":0.2568,"top_2gram_frac":0.3226,"digit_ratio":0.1026,"symbol_ratio":0.125}' "$q"
+	assertEquals "nothing but quality" '["quality"]' "$(jq -c '.tags | keys' "$WORK/out")"
+	assertEquals "and no lang without the lang tagger" "null" "$(jq -c .lang "$WORK/out")"
+}
+
+test_keep_and_drop() {
+	printf '%s\n' \
+		'{"id":"en","text":"The foreign minister of Azerbaijan said on Monday that talks with Armenia would continue next week in Moscow."}' \
+		'{"id":"tr","text":"Dışişleri Bakanı Mevlüt Çavuşoğlu, Azerbaycan ile Ermenistan arasındaki görüşmelerin gelecek hafta Moskova da süreceğini söyledi."}' \
+		'{"id":"de","text":"Der Außenminister sagte am Montag, die Gespräche mit Frankreich würden nächste Woche in Paris fortgesetzt."}' \
+		>"$WORK/in"
+	assertEquals "lang=en" "en" "$("$P" --keep 'lang=en' "$WORK/in" | jq -r .id)"
+	assertEquals "countries~AZ" "en tr" "$("$P" --keep 'countries~AZ' "$WORK/in" | jq -r .id | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "and, or, not" "tr de" \
+		"$("$P" --keep '(lang=tr || lang=de) and not countries~US' "$WORK/in" | jq -r .id | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "--drop" "tr de" "$("$P" --drop 'lang = "en"' "$WORK/in" | jq -r .id | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "words>=18, two --keep" "en" \
+		"$("$P" --keep 'words>=18' --keep 'countries>=2' "$WORK/in" | jq -r .id | tr '\n' ' ' | sed 's/ $//')"
+	"$P" --keep 'lang=en' --stats="$WORK/s" "$WORK/in" >/dev/null
+	assertEquals "dropped records are counted" '{"records_in":3,"records_out":1,"dropped":2}' \
+		"$(jq -c '{records_in, records_out, dropped}' "$WORK/s")"
+	local e
+	for e in 'lang' 'words>=many' 'lang<en' 'colour=red' 'lang=en and' '(lang=en' 'words~3' 'lang="en'; do
+		"$P" --keep "$e" "$WORK/in" >/dev/null 2>"$WORK/err"
+		assertEquals "'$e' is a usage error" 2 $?
+		assertTrue "'$e' is named ($(cat "$WORK/err"))" "grep -q \"^usage: ntag: --keep '\" '$WORK/err'"
+	done
+	"$P" -t quality --keep 'lang=en' "$WORK/in" >/dev/null 2>"$WORK/err"
+	assertEquals "a field of a tagger that is off" 2 $?
+	"$P" -t lang,colour "$WORK/in" >/dev/null 2>"$WORK/err"
+	assertEquals "a tagger ntag does not know" 2 $?
+	assertTrue "named" "grep -q \"no tagger 'colour'\" '$WORK/err'"
+}
+
+test_bad_and_odd_input() {
+	{
+		printf '%s\n' '{"id":"a"}' 'not json' '{"id":"b","text":""}' \
+			'{"id":"c","text":"ཀ་ཁ་ག་ང་ཅ་ཆ་ཇ་ཉ། 🙂🙂🙂 ꦲꦏ꧀ꦱꦫ"}'
+		python3 -c 'import json; print(json.dumps({"id": "long", "text": ("Turkey and Azerbaijan signed a deal. " * 300000)}))'
+	} >"$WORK/bad"
+	"$P" --rejects "$WORK/rej" --stats="$WORK/s" "$WORK/bad" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "bad lines are no failure of the run" 1 $?
+	assertEquals "three records tagged" "b c long" "$(jq -r .id "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "two kept aside" 2 "$(wc -l <"$WORK/rej")"
+	assertTrue "each said where ($(cat "$WORK/err"))" "grep -q 'ntag: .*bad:1:' '$WORK/err'"
+	assertEquals "empty text: unknown" "un" "$(jq -r 'select(.id == "b") | .lang' "$WORK/out")"
+	assertEquals "the long record: 600000 mentions" "300000 300000" \
+		"$(jq -r 'select(.id == "long") | [.tags.countries[].count | tostring] | join(" ")' "$WORK/out")"
+}
+
+test_a_second_run_changes_nothing() {
+	"$P" "$WORK/seeds.jsonl" >"$WORK/once"
+	"$P" "$WORK/once" >"$WORK/twice"
+	assertTrue "ntag | ntag = ntag" "cmp -s '$WORK/once' '$WORK/twice'"
+}
+
+# shellcheck disable=SC1091
+. /usr/share/shunit2/shunit2
