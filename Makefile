@@ -102,7 +102,7 @@ help:
 	@echo 'make check-valgrind     the unit tests and golden cases under valgrind'
 	@echo 'make check-corpora      run the programs over the real corpora in ../shared/data'
 	@echo 'make bench              time the programs on real corpora (needs ../shared/data)'
-	@echo 'make eval               score nclean (two extraction benchmarks) and ndedup (near copies; needs ../shared/data)'
+	@echo 'make eval               score nclean (extraction), ndedup (near copies) and ntag (languages; needs ../shared/data)'
 	@echo 'make fuzz               build the libFuzzer targets with clang into build-fuzz/'
 	@echo 'make golden-update      rewrite the expected output of the golden cases'
 	@echo 'make install            install programs and man pages (PREFIX, DESTDIR)'
@@ -131,6 +131,12 @@ $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB_A
 	$$(LINK) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
+
+# ntag reads languages with CLD2's full tables (160 languages, not 83):
+# Debian's libcld2_full holds only the tables, and linked before libcld2
+# they take the place of its own (--no-as-needed: no symbol of ntag's
+# names them). nclean keeps the small tables its rules were tuned on.
+$(BUILD)/bin/ntag: LIBS := -Wl,--push-state,--no-as-needed -lcld2_full -Wl,--pop-state $(LIBS)
 
 $(BUILD)/test/unit/test_%: $(BUILD)/test/unit/test_%.o $(LIB_A)
 	@mkdir -p $(@D)
@@ -247,6 +253,7 @@ build-fuzz/fuzz_ndedup_%: test/fuzz/fuzz_ndedup_%.c $(LIB_SRC) $(NDEDUP_CORE) $(
 eval: $(BINS)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-nclean
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-ndedup
+	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-ntag
 
 bench: $(BINS) $(BENCH_BIN)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_BENCH_BIN=$(CURDIR)/$(BUILD)/test/bench \

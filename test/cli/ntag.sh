@@ -137,6 +137,15 @@ test_bad_and_odd_input() {
 		"$(jq -r 'select(.id == "long") | [.tags.countries[].count | tostring] | join(" ")' "$WORK/out")"
 }
 
+test_languages_of_the_full_tables() {
+	# CLD2's small tables know neither Esperanto nor Somali
+	printf '%s\n' \
+		'{"id":"eo","text":"La urbo estas tre bela kaj la homoj tie parolas multajn lingvojn."}' \
+		'{"id":"so","text":"Magaalada waa mid aad u qurux badan, dadka halkaas ku nool waxay ku hadlaan luqado badan."}' |
+		"$P" -t lang >"$WORK/out"
+	assertEquals "Esperanto and Somali" "eo so" "$(jq -r .lang "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+}
+
 test_a_second_run_changes_nothing() {
 	"$P" "$WORK/seeds.jsonl" >"$WORK/once"
 	"$P" "$WORK/once" >"$WORK/twice"
