@@ -29,6 +29,30 @@ static size_t fold_slow(uint32_t cp, char out[MAX_FOLD])
 		out[0] = 'i';
 		return 1;
 	}
+	/* Punctuation, symbols and spaces outside ASCII fold to their ASCII
+	 * kin, or to a space: a word ends at them ("Çavuşoğlu’s"). */
+	utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+	if (cat == UTF8PROC_CATEGORY_CF)
+		return 0; /* soft hyphens, joiners: inside words, they go */
+	if (cat >= UTF8PROC_CATEGORY_PC) {
+		switch (cp) {
+		case 0x2018: case 0x2019: case 0x201B: case 0x2032: case 0x02BC:
+			out[0] = '\'';
+			return 1;
+		case 0x201C: case 0x201D: case 0x201E: case 0x2033: case 0xAB: case 0xBB:
+			out[0] = '"';
+			return 1;
+		case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
+		case 0x2212:
+			out[0] = '-';
+			return 1;
+		case 0x2026:
+			memcpy(out, "...", 3);
+			return 3;
+		}
+		out[0] = ' ';
+		return 1;
+	}
 	utf8proc_int32_t cps[8];
 	utf8proc_ssize_t k = utf8proc_decompose_char(
 		(utf8proc_int32_t)cp, cps, 8,
@@ -90,7 +114,8 @@ static size_t fold_cp(uint32_t cp, const char *orig, size_t orig_len, char out[M
 		return table[cp].len;
 	}
 	*upper = is_upper(cp);
-	if (folds_above(cp))
+	if (folds_above(cp) ||
+	    utf8proc_category((utf8proc_int32_t)cp) >= UTF8PROC_CATEGORY_PC)
 		return fold_slow(cp, out);
 	memcpy(out, orig, orig_len);
 	return orig_len;

@@ -9,8 +9,11 @@
 /* Folding for matching names: letters lowercased (Unicode case folding),
  * marks stripped after compatibility decomposition (ç → c, ş → s, ğ → g,
  * é → e, ﬁ → fi), and the Turkish dotted and dotless i (İ, ı) both made i,
- * so that "ÇAVUŞOĞLU", "Çavuşoğlu" and "cavusoglu" fold alike. Text that
- * is not valid UTF-8 folds byte by byte into spaces. */
+ * so that "ÇAVUŞOĞLU", "Çavuşoğlu" and "cavusoglu" fold alike.
+ * Punctuation, symbols and spaces outside ASCII fold to their ASCII kin
+ * (’ to ', “ to ", – to -, … to ...) or to a space, so that words end at
+ * them; format characters (soft hyphens, joiners) fold to nothing. Text
+ * that is not valid UTF-8 folds byte by byte into spaces. */
 
 /* A folded text with the way back: for each byte of text, the index of the
  * code point of the input it came from. */

@@ -24,6 +24,8 @@ static void test_folding(void)
 	check_fold("Москва", "москва");
 	check_fold("東京", "東京");
 	check_fold("ＡＢＣ", "abc");
+	check_fold("Çavuşoğlu’s “Türkiye” – …", "cavusoglu's \"turkiye\" - ...");
+	check_fold("so\u00ADft\u00A0space 🙂", "soft space  ");
 	check_fold("", "");
 }
 
