@@ -13,7 +13,7 @@ enum field_kind { STRING, NUMBER, LIST };
 enum field {
 	F_LANG, F_LANG_SCORE, F_OUTLET, F_COUNTRIES, F_WORDS, F_CHARS, F_LINES,
 	F_MEAN_WORD_LENGTH, F_ALPHA_WORDS, F_END_PUNCT, F_SYMBOL_RATIO, F_DIGIT_RATIO,
-	F_DUP_LINE_FRAC, F_TOP_2GRAM, F_TOP_3GRAM, F_TOP_4GRAM
+	F_DUP_LINE_FRAC, F_TOP_2GRAM, F_TOP_3GRAM, F_TOP_4GRAM, F_PEOPLE, F_ORGS
 };
 
 static const struct {
@@ -37,6 +37,8 @@ static const struct {
 	[F_TOP_2GRAM] = {"top_2gram_frac", NUMBER, TAG_QUALITY},
 	[F_TOP_3GRAM] = {"top_3gram_frac", NUMBER, TAG_QUALITY},
 	[F_TOP_4GRAM] = {"top_4gram_frac", NUMBER, TAG_QUALITY},
+	[F_PEOPLE] = {"people", LIST, TAG_PEOPLE},
+	[F_ORGS] = {"orgs", LIST, TAG_PEOPLE},
 };
 
 enum op { EQ, NE, LT, LE, GT, GE, HAS, HAS_NOT };
@@ -130,7 +132,7 @@ static struct expr *parse_cmp(struct parser *ps)
 		ps->p = start;
 		fail(ps, "not a field (lang, lang_score, outlet, countries, words, chars, lines, "
 			 "mean_word_length, alpha_words, end_punct, symbol_ratio, digit_ratio, "
-			 "dup_line_frac, top_2gram_frac, top_3gram_frac, top_4gram_frac)");
+			 "dup_line_frac, top_2gram_frac, top_3gram_frac, top_4gram_frac, people, orgs)");
 		return NULL;
 	}
 	if (!(fields[f].tagger & ps->on)) {
@@ -317,6 +319,14 @@ static double number_of(const struct tags *t, enum field f)
 	case F_TOP_3GRAM: return q->top_ngram_frac[1];
 	case F_TOP_4GRAM: return q->top_ngram_frac[2];
 	case F_COUNTRIES: return (double)t->n_countries;
+	case F_PEOPLE:
+	case F_ORGS: {
+		unsigned label = f == F_PEOPLE ? LABEL_PERSON : LABEL_ORG;
+		size_t n = 0;
+		for (size_t i = 0; i < t->n_found; i++)
+			n += t->found[i].label == label && t->found[i].count;
+		return (double)n;
+	}
 	case F_LANG:
 	case F_OUTLET: break;
 	}
@@ -346,8 +356,17 @@ static bool eval_cmp(const struct expr *e, const struct tags *t)
 		return compare(number_of(t, e->field), e->op, e->number);
 	if (kind == LIST) {
 		bool has = false;
-		for (size_t i = 0; i < t->n_countries && !has; i++)
-			has = strcasecmp(t->countries[i].code, e->value) == 0;
+		if (e->field == F_COUNTRIES) {
+			for (size_t i = 0; i < t->n_countries && !has; i++)
+				has = strcasecmp(t->countries[i].code, e->value) == 0;
+		} else {
+			/* a name, without regard to ASCII case */
+			unsigned label = e->field == F_PEOPLE ? LABEL_PERSON : LABEL_ORG;
+			for (size_t i = 0; i < t->n_found && !has; i++)
+				has = t->found[i].label == label && t->found[i].count &&
+				      same_ascii_case(t->names.data + t->found[i].name_off,
+						      t->found[i].name_len, e->value);
+		}
 		return (e->op == EQ || e->op == HAS) ? has : !has;
 	}
 	const char *s = t->lang;

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "expr.h"
 #include "jsonl.h"
+#include "people.h"
 #include "progress.h"
 #include "status.h"
 #include "tags.h"
@@ -15,6 +16,7 @@ enum {
 	OPT_TAGGERS = 256,
 	OPT_KEEP,
 	OPT_DROP,
+	OPT_GAZETTEER,
 };
 
 static const struct cli_option options[] = {
@@ -22,6 +24,8 @@ static const struct cli_option options[] = {
 	 "the taggers to run (lang,quality,outlet,places); also paragraphs, all", OPT_TAGGERS},
 	{"keep", 0, "EXPR", "write only the records for which EXPR holds (lang=en)", OPT_KEEP},
 	{"drop", 0, "EXPR", "leave out the records for which EXPR holds (words<50)", OPT_DROP},
+	{"gazetteer", 'g', "FILE", "people and organisations to find (turns on the people tagger)",
+	 OPT_GAZETTEER},
 	{NULL, 0, NULL, NULL, 0},
 };
 
@@ -30,6 +34,8 @@ struct args {
 	/* the expressions as given; parsed once every option is known */
 	const char **keep, **drop;
 	size_t n_keep, n_drop;
+	char **gazetteers;
+	size_t n_gazetteers;
 };
 
 static void push(const char ***list, size_t *n, const char *arg)
@@ -47,12 +53,13 @@ static void on_option(void *ctx, int id, const char *arg)
 		size_t bad_len;
 		a->taggers = taggers_parse(arg, &bad, &bad_len);
 		if (a->taggers < 0)
-			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, all)",
+			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, people, all)",
 				  (int)bad_len, bad);
 		break;
 	}
 	case OPT_KEEP: push(&a->keep, &a->n_keep, arg); break;
 	case OPT_DROP: push(&a->drop, &a->n_drop, arg); break;
+	case OPT_GAZETTEER: push((const char ***)&a->gazetteers, &a->n_gazetteers, arg); break;
 	}
 }
 
@@ -90,6 +97,8 @@ int main(int argc, char **argv)
 	struct cli cli;
 	cli_parse(&cli, &spec, &args, argc, argv);
 	unsigned on = (unsigned)args.taggers;
+	if (args.n_gazetteers)
+		on |= TAG_PEOPLE;
 	struct expr **keep = parse_all("--keep", args.keep, args.n_keep, on);
 	struct expr **drop = parse_all("--drop", args.drop, args.n_drop, on);
 
@@ -103,6 +112,7 @@ int main(int argc, char **argv)
 	struct progress progress;
 	progress_init(&progress, cli.progress);
 
+	struct people *people = on & TAG_PEOPLE ? people_load(args.gazetteers, args.n_gazetteers) : NULL;
 	struct tags tags;
 	tags_init(&tags, on);
 	struct buf json = {0}, line = {0};
@@ -125,6 +135,8 @@ int main(int argc, char **argv)
 			tag_outlet(&tags, r, text, n);
 		if (on & TAG_PLACES)
 			tag_places(&tags, text, n);
+		if (on & TAG_PEOPLE)
+			tag_people(&tags, people, text, n);
 		bool wanted = true;
 		for (size_t i = 0; i < args.n_keep && wanted; i++)
 			wanted = expr_eval(keep[i], &tags);
@@ -156,6 +168,8 @@ int main(int argc, char **argv)
 	cli_write_stats(&cli, &stats);
 	stats_free(&stats);
 	tags_free(&tags);
+	people_free(people);
+	free(args.gazetteers);
 	for (size_t i = 0; i < args.n_keep; i++)
 		expr_free(keep[i]);
 	for (size_t i = 0; i < args.n_drop; i++)

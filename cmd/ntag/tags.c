@@ -21,6 +21,7 @@ int taggers_parse(const char *list, const char **bad, size_t *bad_len)
 		     {"outlet", TAG_OUTLET},
 		     {"places", TAG_PLACES},
 		     {"paragraphs", TAG_PARAGRAPHS | TAG_LANG},
+		     {"people", TAG_PEOPLE},
 		     {"all", TAGGERS_ALL}};
 	int on = 0;
 	for (const char *p = list;;) {
@@ -57,6 +58,9 @@ void tags_free(struct tags *t)
 	buf_free(&t->outlet);
 	free(t->countries);
 	free(t->country_spans);
+	free(t->found);
+	free(t->mentions);
+	buf_free(&t->names);
 	fold_free(&t->fold);
 	buf_free(&t->scratch);
 	free(t->words);
@@ -763,6 +767,41 @@ void tags_json(const struct tags *t, struct buf *out)
 			buf_adds(out, "]}");
 		}
 		buf_addc(out, ']');
+		first = false;
+	}
+	if (t->on & TAG_PEOPLE) {
+		static const char *const keys[] = {"people", "orgs", "entities"};
+		for (unsigned label = LABEL_PERSON; label <= LABEL_OTHER; label++) {
+			buf_printf(out, "%s\"%s\":[", first ? "" : ",", keys[label]);
+			first = false;
+			bool any = false;
+			/* in the order of their first mention */
+			for (size_t m = 0; m < t->n_mentions; m++) {
+				const struct found_name *f = &t->found[t->mentions[m].name];
+				if (f->label != label || f->first != m)
+					continue;
+				buf_adds(out, any ? ",{" : "{");
+				any = true;
+				if (label == LABEL_OTHER) {
+					buf_adds(out, "\"label\":");
+					json_append_string(out, t->names.data + f->label_off,
+							   strlen(t->names.data + f->label_off));
+					buf_addc(out, ',');
+				}
+				buf_adds(out, "\"name\":");
+				json_append_string(out, t->names.data + f->name_off, f->name_len);
+				buf_printf(out, ",\"count\":%u,\"spans\":[", (unsigned)f->count);
+				bool any_span = false;
+				for (size_t k = m; k < t->n_mentions; k++)
+					if (t->mentions[k].name == t->mentions[m].name) {
+						buf_printf(out, "%s[%zu,%zu]", any_span ? "," : "",
+							   t->mentions[k].start, t->mentions[k].end);
+						any_span = true;
+					}
+				buf_adds(out, "]}");
+			}
+			buf_addc(out, ']');
+		}
 	}
 	buf_addc(out, '}');
 }

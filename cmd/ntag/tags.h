@@ -22,12 +22,29 @@ enum tagger {
 	TAG_OUTLET = 1 << 2,
 	TAG_PLACES = 1 << 3,
 	TAG_PARAGRAPHS = 1 << 4, /* lang over the whole text, and each paragraph's */
+	TAG_PEOPLE = 1 << 5,     /* people and organisations */
 };
 
 /* The taggers on by default: all but paragraphs, whose CLD2 pass over the
  * whole text costs six times the rest together. */
 #define TAGGERS_DEFAULT (TAG_LANG | TAG_QUALITY | TAG_OUTLET | TAG_PLACES)
-#define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS)
+#define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS | TAG_PEOPLE)
+
+enum { LABEL_PERSON, LABEL_ORG, LABEL_OTHER };
+
+/* A name the people tagger found in the record, once for all its mentions. */
+struct found_name {
+	unsigned char label;
+	size_t label_off;          /* into tags.names, NUL-terminated */
+	size_t name_off, name_len; /* into tags.names */
+	uint32_t count;
+	size_t first;              /* its first mention */
+};
+
+struct mention {
+	uint32_t name; /* into tags.found */
+	size_t start, end;
+};
 
 /* Parses a comma-separated list of tagger names; returns the bits, or -1
  * naming the one it does not know in *bad (and its length). */
@@ -72,6 +89,12 @@ struct tags {
 	size_t n_countries, cap_countries;
 	size_t *country_spans; /* per country, in mention order, start and end */
 	size_t n_country_spans, cap_country_spans;
+	/* people */
+	struct found_name *found;
+	size_t n_found, cap_found;
+	struct mention *mentions;
+	size_t n_mentions, cap_mentions;
+	struct buf names;
 	/* scratch */
 	struct fold fold;
 	struct buf scratch;

@@ -146,6 +146,50 @@ test_languages_of_the_full_tables() {
 	assertEquals "Esperanto and Somali" "eo so" "$(jq -r .lang "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
 }
 
+test_people_named_after_a_title_and_by_their_surname() {
+	printf '%s\n' '{"id":"p","text":"Foreign Minister Mevlüt Çavuşoğlu met NATO Secretary-General Jens Stoltenberg. Stoltenberg said the U.N. General Assembly would meet. Çavuşoğlu’s reply came later; President Erdoğan agreed."}' |
+		"$P" -t people >"$WORK/out"
+	assertEquals "three people, each with their mentions" \
+		"Mevlüt Çavuşoğlu:2 Jens Stoltenberg:2 Erdoğan:1" \
+		"$(jq -r '[.tags.people[] | "\(.name):\(.count)"] | join(" ")' "$WORK/out")"
+	assertEquals "spans in code points, the surname alone included" \
+		"Mevlüt Çavuşoğlu|Çavuşoğlu|Jens Stoltenberg|Stoltenberg|Erdoğan" \
+		"$(jq -r '.text as $t | [.tags.people[] | .spans[] as [$s, $e] | $t | explode | .[$s:$e] | implode] | join("|")' "$WORK/out")"
+}
+
+test_people_and_organisations_from_gazetteer_files() {
+	"$NEWSUTILS_BIN/nclean" "$WORK/seeds.jsonl" >"$WORK/clean"
+	"$P" -t people -g "$DATA/people.tsv" "$WORK/clean" >"$WORK/out"
+	# counted by grep in the seeds: Çavuşoğlu 7, Aliyev 8, Putin 5, Stoltenberg 8
+	assertEquals "every mention of the people of the file" "7 8 5 8" \
+		"$(jq -s -r '[.[].tags.people[]] | group_by(.name) | map({(.[0].name): (map(.count) | add)}) | add |
+			"\(.["Mevlüt Çavuşoğlu"]) \(.["Ilham Aliyev"]) \(.["Vladimir Putin"]) \(.["Jens Stoltenberg"])"' "$WORK/out")"
+	assertEquals "NATO, by its canonical name" "North Atlantic Treaty Organization" \
+		"$(sed -n 2p "$WORK/out" | jq -r '.tags.orgs[0].name')"
+	assertEquals "people~ filters by name" "2" \
+		"$("$P" -g "$DATA/people.tsv" --keep 'people~"Jens Stoltenberg" or people = "Joe Biden"' "$WORK/clean" | wc -l)"
+	# EntityRuler patterns: a phrase, tokens without diacritics, another label
+	printf '%s\n' '{"id":"e","text":"MEVLUT CAVUSOGLU and Mevlüt Çavuşoğlu spoke of Nagorno-Karabakh; un día."}' |
+		"$P" -g "$DATA/people.jsonl" >"$WORK/out"
+	assertEquals "found without case or marks" "Mevlüt Çavuşoğlu:2" \
+		"$(jq -r '[.tags.people[] | "\(.name):\(.count)"] | join(" ")' "$WORK/out")"
+	assertEquals "other labels as entities" "GPE Nagorno-Karabakh" \
+		"$(jq -r '.tags.entities[] | "\(.label) \(.name)"' "$WORK/out")"
+}
+
+test_a_bad_gazetteer_line_is_named() {
+	printf 'PERSON\tJens Stoltenberg\nPERSON Jens\n' >"$WORK/bad.tsv"
+	"$P" -g "$WORK/bad.tsv" </dev/null >/dev/null 2>"$WORK/err"
+	assertEquals "a usage error" 2 $?
+	assertTrue "file and line ($(cat "$WORK/err"))" "grep -q '^ntag: .*bad.tsv:2: ' '$WORK/err'"
+	printf '%s\n' '{"label":"PERSON","pattern":[{"LOWER":"x","OP":"+"}]}' >"$WORK/bad.jsonl"
+	"$P" -g "$WORK/bad.jsonl" </dev/null >/dev/null 2>"$WORK/err"
+	assertEquals "a token pattern beyond words" 2 $?
+	assertTrue "said ($(cat "$WORK/err"))" "grep -q 'bad.jsonl:1: a pattern is' '$WORK/err'"
+	"$P" -g "$WORK/missing.tsv" </dev/null >/dev/null 2>"$WORK/err"
+	assertEquals "a missing file" 2 $?
+}
+
 test_a_second_run_changes_nothing() {
 	"$P" "$WORK/seeds.jsonl" >"$WORK/once"
 	"$P" "$WORK/once" >"$WORK/twice"

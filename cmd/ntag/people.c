@@ -1,0 +1,557 @@
+#include "people.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "gazetteer.h"
+#include "json.h"
+#include "record.h"
+#include "status.h"
+#include "tags.h"
+#include "utf8.h"
+
+struct entity {
+	unsigned char label; /* LABEL_* */
+	char *label_name;    /* for LABEL_OTHER */
+	char *canonical;
+};
+
+struct people {
+	struct gazetteer *names; /* folded name -> entity */
+	struct entity *e;
+	size_t n, cap;
+};
+
+/* ---- loading ------------------------------------------------------------ */
+
+static _Noreturn void bad_line(const char *path, uint64_t line, const char *why)
+{
+	report_at(path, line, "%s", why);
+	exit(STATUS_USAGE);
+}
+
+static uint32_t add_entity(struct people *p, const char *label, size_t label_len,
+			   const char *canonical, size_t n)
+{
+	/* the same label and name again is the same entity */
+	for (size_t i = p->n; i-- > 0 && i + 64 >= p->n;) {
+		const struct entity *e = &p->e[i];
+		if (strlen(e->canonical) == n && memcmp(e->canonical, canonical, n) == 0 &&
+		    (e->label != LABEL_OTHER || (strlen(e->label_name) == label_len &&
+						 memcmp(e->label_name, label, label_len) == 0)))
+			return (uint32_t)i;
+	}
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 256;
+		p->e = xrealloc(p->e, p->cap * sizeof *p->e);
+	}
+	struct entity *e = &p->e[p->n];
+	e->label = label_len == 6 && memcmp(label, "PERSON", 6) == 0 ? LABEL_PERSON
+		   : label_len == 3 && memcmp(label, "ORG", 3) == 0 ? LABEL_ORG
+								     : LABEL_OTHER;
+	e->label_name = xmalloc(label_len + 1);
+	memcpy(e->label_name, label, label_len);
+	e->label_name[label_len] = '\0';
+	e->canonical = xmalloc(n + 1);
+	memcpy(e->canonical, canonical, n);
+	e->canonical[n] = '\0';
+	return (uint32_t)p->n++;
+}
+
+static void add_name(struct people *p, struct buf *folded, const char *name, size_t n,
+		     uint32_t entity)
+{
+	buf_clear(folded);
+	fold_append(name, n, folded);
+	gazetteer_add(p->names, folded->data ? folded->data : "", folded->len, entity);
+}
+
+static bool valid_label(const char *s, size_t n)
+{
+	if (!n || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* A line of tab-separated fields: label, canonical name, aliases. */
+static void load_tsv_line(struct people *p, const char *path, uint64_t number, char *s, size_t n,
+			  struct buf *folded)
+{
+	char *tab = memchr(s, '\t', n);
+	if (!tab)
+		bad_line(path, number, "a line is a label, a tab, a name and tab-separated aliases");
+	size_t label_len = (size_t)(tab - s);
+	if (!valid_label(s, label_len))
+		bad_line(path, number, "a label is capital letters, digits and _ (PERSON, ORG)");
+	const char *f = tab + 1, *end = s + n;
+	uint32_t entity = UINT32_MAX;
+	while (f <= end) {
+		const char *next = memchr(f, '\t', (size_t)(end - f));
+		size_t len = next ? (size_t)(next - f) : (size_t)(end - f);
+		while (len && (f[0] == ' '))
+			f++, len--;
+		while (len && f[len - 1] == ' ')
+			len--;
+		if (!len) {
+			bad_line(path, number, "an empty name");
+		}
+		if (entity == UINT32_MAX)
+			entity = add_entity(p, s, label_len, f, len);
+		add_name(p, folded, f, len, entity);
+		if (!next)
+			break;
+		f = next + 1;
+	}
+}
+
+/* The words of an EntityRuler token pattern, [{"LOWER": "jens"}, ...],
+ * joined by spaces into out; false when it asks for more than words. */
+static bool token_words(const char *s, size_t n, struct buf *out)
+{
+	struct json_member *m = NULL;
+	size_t count = 0, cap = 0;
+	bool ok = true;
+	size_t i = 1; /* after '[' */
+	while (ok && i < n) {
+		while (i < n && strchr(" \t\r\n,", s[i]))
+			i++;
+		if (i >= n || s[i] == ']')
+			break;
+		if (s[i] != '{') {
+			ok = false;
+			break;
+		}
+		/* the object's end, strings read over */
+		size_t j = i;
+		bool in_string = false;
+		int depth = 0;
+		for (; j < n; j++) {
+			if (in_string) {
+				if (s[j] == '\\')
+					j++;
+				else if (s[j] == '"')
+					in_string = false;
+			} else if (s[j] == '"') {
+				in_string = true;
+			} else if (s[j] == '{') {
+				depth++;
+			} else if (s[j] == '}' && --depth == 0) {
+				break;
+			}
+		}
+		struct json_error err;
+		count = 0;
+		if (j >= n || !json_scan_object(s + i, j + 1 - i, &m, &count, &cap, &err) ||
+		    count != 1 || m[0].type != JSON_STRING) {
+			ok = false;
+			break;
+		}
+		const char *key = s + i + m[0].key_off;
+		size_t key_len = m[0].key_len;
+		if (!((key_len == 5 && memcmp(key, "LOWER", 5) == 0) ||
+		      (key_len == 4 && memcmp(key, "TEXT", 4) == 0) ||
+		      (key_len == 4 && memcmp(key, "ORTH", 4) == 0))) {
+			ok = false;
+			break;
+		}
+		if (out->len)
+			buf_addc(out, ' ');
+		json_unescape(s + i + m[0].val_off + 1, m[0].val_len - 2, out);
+		i = j + 1;
+	}
+	free(m);
+	return ok && out->len;
+}
+
+static void load_json_line(struct people *p, const char *path, uint64_t number, const char *s,
+			   size_t n, struct buf *folded)
+{
+	struct record r = {0};
+	struct json_error err;
+	if (!record_parse(&r, s, n, &err)) {
+		record_free(&r);
+		bad_line(path, number, "not a JSON object");
+	}
+	const char *label, *id = NULL, *pattern;
+	size_t label_len, id_len = 0, pattern_len;
+	if (!record_get_string(&r, "label", &label, &label_len) || !valid_label(label, label_len)) {
+		record_free(&r);
+		bad_line(path, number, "an EntityRuler pattern needs a label of capital letters");
+	}
+	struct buf words = {0};
+	long at = record_find(&r, "pattern");
+	if (at >= 0 && r.members[at].type == JSON_STRING) {
+		record_get_string(&r, "pattern", &pattern, &pattern_len);
+		buf_add(&words, pattern, pattern_len);
+	} else if (at < 0 || r.members[at].type != JSON_ARRAY ||
+		   !token_words(s + r.members[at].val_off, r.members[at].val_len, &words)) {
+		buf_free(&words);
+		record_free(&r);
+		bad_line(path, number,
+			 "a pattern is a phrase or a list of tokens {\"LOWER\"|\"TEXT\"|\"ORTH\": word}");
+	}
+	if (!words.len) {
+		buf_free(&words);
+		record_free(&r);
+		bad_line(path, number, "an empty pattern");
+	}
+	if (record_type(&r, "id") == JSON_STRING)
+		record_get_string(&r, "id", &id, &id_len);
+	/* label and id are copied before the record is freed */
+	struct buf canonical = {0};
+	if (id && id_len)
+		buf_add(&canonical, id, id_len);
+	else
+		buf_add(&canonical, words.data, words.len);
+	struct buf label_copy = {0};
+	buf_add(&label_copy, label, label_len);
+	uint32_t entity = add_entity(p, label_copy.data, label_copy.len, canonical.data,
+				     canonical.len);
+	add_name(p, folded, words.data, words.len, entity);
+	if (id && id_len)
+		add_name(p, folded, canonical.data, canonical.len, entity);
+	buf_free(&label_copy);
+	buf_free(&canonical);
+	buf_free(&words);
+	record_free(&r);
+}
+
+struct people *people_load(char **files, size_t count)
+{
+	struct people *p = xcalloc(1, sizeof *p);
+	p->names = gazetteer_new();
+	struct buf folded = {0};
+	for (size_t k = 0; k < count; k++) {
+		const char *path = files[k];
+		FILE *f = fopen(path, "r");
+		if (!f) {
+			report("%s: %s", path, strerror(errno));
+			exit(STATUS_USAGE);
+		}
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t got;
+		uint64_t number = 0;
+		while ((got = getline(&line, &cap, f)) >= 0) {
+			number++;
+			size_t n = (size_t)got;
+			while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				n--;
+			size_t i = 0;
+			while (i < n && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+			if (i == n || line[i] == '#')
+				continue;
+			if (memchr(line, '\0', n) || !utf8_is_valid(line, n))
+				bad_line(path, number, "not UTF-8 text");
+			if (line[i] == '{')
+				load_json_line(p, path, number, line + i, n - i, &folded);
+			else
+				load_tsv_line(p, path, number, line + i, n - i, &folded);
+		}
+		if (ferror(f)) {
+			report("%s: %s", path, strerror(errno));
+			exit(STATUS_FAILURE);
+		}
+		free(line);
+		fclose(f);
+	}
+	buf_free(&folded);
+	return p;
+}
+
+void people_free(struct people *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->e[i].label_name);
+		free(p->e[i].canonical);
+	}
+	free(p->e);
+	gazetteer_free(p->names);
+	free(p);
+}
+
+/* ---- titles --------------------------------------------------------------- */
+
+/* Words that, capitalised before a name, say it is a person's. */
+static const char *const title_words[] = {
+	"President", "Presidents", "Vice President", "Prime Minister", "Deputy Prime Minister",
+	"Foreign Minister", "Defence Minister", "Defense Minister", "Interior Minister",
+	"Finance Minister", "Health Minister", "Justice Minister", "Minister",
+	"Secretary-General", "Secretary General", "Secretary of State", "Secretary",
+	"Chancellor", "King", "Queen", "Prince", "Princess", "Pope", "Sheikh", "Emir",
+	"Senator", "Sen.", "Representative", "Rep.", "Governor", "Gov.", "Mayor",
+	"Ambassador", "Envoy", "General", "Gen.", "Admiral", "Colonel", "Col.", "Commander",
+	"Spokesman", "Spokeswoman", "Spokesperson", "Chairman", "Chairwoman", "Chair",
+	"Chief Executive", "CEO", "Director", "Judge", "Justice", "Professor", "Prof.",
+	"Dr.", "Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr", "Speaker", "Leader",
+	"Cumhurbaşkanı", "Başbakan", "Dışişleri Bakanı", "Bakan", "Bundeskanzler",
+	"Bundeskanzlerin", "Präsident", "Président", "Presidente",
+};
+
+static struct gazetteer *titles;
+static pthread_once_t titles_once = PTHREAD_ONCE_INIT;
+
+static void titles_init(void)
+{
+	titles = gazetteer_new();
+	struct buf folded = {0};
+	for (size_t i = 0; i < sizeof title_words / sizeof *title_words; i++) {
+		buf_clear(&folded);
+		fold_append(title_words[i], strlen(title_words[i]), &folded);
+		gazetteer_add(titles, folded.data, folded.len, 0);
+	}
+	buf_free(&folded);
+}
+
+/* ---- tagging ---------------------------------------------------------------- */
+
+/* Byte offsets of code points, found going forward. */
+struct cursor {
+	const char *s;
+	size_t n, byte, cp;
+};
+
+static size_t byte_of(struct cursor *c, size_t cp)
+{
+	if (cp < c->cp) {
+		c->byte = 0;
+		c->cp = 0;
+	}
+	while (c->cp < cp && c->byte < c->n) {
+		c->byte++;
+		while (c->byte < c->n && ((unsigned char)c->s[c->byte] & 0xC0) == 0x80)
+			c->byte++;
+		c->cp++;
+	}
+	return c->byte;
+}
+
+/* The record's names: each (label, name) once, in t->found. */
+static uint32_t found_name(struct tags *t, unsigned char label, const char *label_name,
+			   const char *name, size_t n)
+{
+	for (size_t i = 0; i < t->n_found; i++) {
+		const struct found_name *f = &t->found[i];
+		if (f->label == label && f->name_len == n &&
+		    memcmp(t->names.data + f->name_off, name, n) == 0 &&
+		    (label != LABEL_OTHER || strcmp(t->names.data + f->label_off, label_name) == 0))
+			return (uint32_t)i;
+	}
+	if (t->n_found == t->cap_found) {
+		t->cap_found = t->cap_found ? t->cap_found * 2 : 16;
+		t->found = xrealloc(t->found, t->cap_found * sizeof *t->found);
+	}
+	struct found_name *f = &t->found[t->n_found];
+	f->label = label;
+	f->count = 0;
+	f->label_off = t->names.len;
+	buf_add(&t->names, label_name, strlen(label_name) + 1);
+	f->name_off = t->names.len;
+	f->name_len = n;
+	buf_add(&t->names, name, n);
+	return (uint32_t)t->n_found++;
+}
+
+static void add_mention(struct tags *t, uint32_t name, size_t start, size_t end)
+{
+	if (t->n_mentions == t->cap_mentions) {
+		t->cap_mentions = t->cap_mentions ? t->cap_mentions * 2 : 32;
+		t->mentions = xrealloc(t->mentions, t->cap_mentions * sizeof *t->mentions);
+	}
+	t->mentions[t->n_mentions++] = (struct mention){name, start, end};
+}
+
+/* Whether [start, end) (code points) overlaps a mention found before. */
+static bool taken(const struct tags *t, size_t start, size_t end)
+{
+	for (size_t i = 0; i < t->n_mentions; i++)
+		if (t->mentions[i].start < end && start < t->mentions[i].end)
+			return true;
+	return false;
+}
+
+struct match_ctx {
+	struct tags *t;
+	const struct people *p;
+	struct cursor cur;
+	/* titled names found: folded byte spans, for the surnames' pass */
+	size_t *titled;
+	size_t n_titled, cap_titled;
+	struct gazetteer *surnames;
+	const char *text;
+};
+
+static void add_surname(struct match_ctx *c, size_t start, size_t end, uint32_t name);
+
+static void found_known(void *ctx, const struct gazetteer_match *m)
+{
+	struct match_ctx *c = ctx;
+	struct tags *t = c->t;
+	const struct fold *f = &t->fold;
+	/* A short name (UN, AA) in capitals only: "un" is a word too. */
+	size_t letters = 0;
+	bool all_caps = true;
+	for (size_t i = m->start; i < m->end; i++)
+		if (fold_is_word_byte((unsigned char)f->text.data[i])) {
+			letters++;
+			all_caps = all_caps && f->upper[i];
+		}
+	if (letters <= 3 && !all_caps)
+		return;
+	uint32_t values[8];
+	size_t n = gazetteer_values(c->p->names, m->values, values, 8);
+	if (n > 8)
+		n = 8;
+	size_t start = t->fold.from[m->start], end = t->fold.from[m->end];
+	for (size_t i = 0; i < n; i++) {
+		const struct entity *e = &c->p->e[values[i]];
+		uint32_t name = found_name(t, e->label, e->label_name, e->canonical,
+					   strlen(e->canonical));
+		add_mention(t, name, start, end);
+		if (e->label == LABEL_PERSON && n == 1)
+			add_surname(c, m->start, m->end, name);
+	}
+}
+
+/* After a title ending at folded byte i: one to four capitalised words,
+ * the name; returns its end (folded bytes), or i when there is none. */
+static size_t name_after(const struct fold *f, size_t i, size_t *start)
+{
+	const unsigned char *s = (const unsigned char *)f->text.data;
+	size_t n = f->text.len, words = 0, end = i;
+	size_t j = i;
+	while (words < 4) {
+		size_t k = j;
+		if (k >= n || s[k] != ' ')
+			break;
+		k++;
+		if (k >= n || !fold_is_word_byte(s[k]) || !f->upper[k])
+			break;
+		size_t w = k;
+		while (w < n && (fold_is_word_byte(s[w]) ||
+				 ((s[w] == '-' || s[w] == '\'') && w + 1 < n && fold_is_word_byte(s[w + 1]) &&
+				  f->upper[w + 1])))
+			w++;
+		if (!words)
+			*start = k;
+		words++;
+		end = w;
+		j = w;
+	}
+	return words ? end : i;
+}
+
+/* Words that end a title's phrase as an institution, not a person:
+ * "General Assembly", "Security Council". */
+static bool institution(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"assembly", "council", "court", "committee", "office", "ministry", "department",
+		"staff", "directorate", "agency", "party", "union", "administration", "government",
+		"secretariat", "command", "headquarters", "house", "palace", "square", "street",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+static void found_title(void *ctx, const struct gazetteer_match *m)
+{
+	struct match_ctx *c = ctx;
+	struct tags *t = c->t;
+	const struct fold *f = &t->fold;
+	if (!f->upper[m->start])
+		return;
+	size_t start = 0, end = name_after(f, m->end, &start);
+	if (end == m->end)
+		return;
+	/* no word of the name may be an institution's */
+	for (size_t w = start; w < end;) {
+		size_t e = w;
+		while (e < end && f->text.data[e] != ' ')
+			e++;
+		if (institution(f->text.data + w, e - w))
+			return;
+		w = e + 1;
+	}
+	size_t cs = f->from[start], ce = f->from[end];
+	if (taken(t, cs, ce))
+		return;
+	size_t bs = byte_of(&c->cur, cs), be = byte_of(&c->cur, ce);
+	uint32_t name = found_name(t, LABEL_PERSON, "PERSON", c->text + bs, be - bs);
+	add_mention(t, name, cs, ce);
+	add_surname(c, start, end, name);
+}
+
+/* A person named in more than one word at [start, end) (folded bytes):
+ * the last word, alone, names them too ("Stoltenberg said"). */
+static void add_surname(struct match_ctx *c, size_t start, size_t end, uint32_t name)
+{
+	const char *s = c->t->fold.text.data;
+	size_t last = end;
+	while (last > start && s[last - 1] != ' ')
+		last--;
+	if (last == start || end - last < 2)
+		return;
+	if (!c->surnames)
+		c->surnames = gazetteer_new();
+	gazetteer_add(c->surnames, s + last, end - last, name);
+}
+
+static void found_surname(void *ctx, const struct gazetteer_match *m)
+{
+	struct match_ctx *c = ctx;
+	struct tags *t = c->t;
+	uint32_t names[2];
+	if (gazetteer_values(c->surnames, m->values, names, 2) > 1)
+		return; /* two people of one surname: neither */
+	size_t cs = t->fold.from[m->start], ce = t->fold.from[m->end];
+	if (taken(t, cs, ce))
+		return;
+	add_mention(t, m->first, cs, ce);
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct mention *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void tag_people(struct tags *t, const struct people *p, const char *text, size_t n)
+{
+	pthread_once(&titles_once, titles_init);
+	t->n_found = 0;
+	t->n_mentions = 0;
+	buf_clear(&t->names);
+	if (!(t->on & TAG_PLACES))
+		fold_text(text, n, &t->fold);
+	struct match_ctx c = {.t = t, .p = p, .cur = {text, n, 0, 0}, .text = text};
+	if (p && gazetteer_size(p->names))
+		gazetteer_match(p->names, &t->fold, false, found_known, &c);
+	gazetteer_match(titles, &t->fold, true, found_title, &c);
+	if (c.surnames) {
+		gazetteer_match(c.surnames, &t->fold, true, found_surname, &c);
+		gazetteer_free(c.surnames);
+	}
+	qsort(t->mentions, t->n_mentions, sizeof *t->mentions, by_start);
+	/* names in the order of their first mention */
+	for (size_t i = 0; i < t->n_found; i++)
+		t->found[i].first = SIZE_MAX;
+	for (size_t i = 0; i < t->n_mentions; i++) {
+		struct found_name *f = &t->found[t->mentions[i].name];
+		f->count++;
+		if (f->first == SIZE_MAX)
+			f->first = i;
+	}
+}
