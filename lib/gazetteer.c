@@ -5,14 +5,18 @@
 
 #include "buf.h"
 
-/* Nodes are numbers; node 0 is the root. The root's children are a table
- * of 256; every other edge is an entry of one open-addressing hash table
- * keyed by (node, byte). A node that ends a name has a value list: an
- * index into vals, whose entries chain to the next value of the name. */
+/* Names live in one hash table keyed by a 64-bit FNV-1a hash of their
+ * folded bytes, their bytes in one buffer to confirm a hit. Two Bloom
+ * filters keep the text's words away from the table: one of the names'
+ * first words, tried at each word start, and one of the whole names,
+ * tried at each place a name could end. A word that starts no name costs
+ * one hash over its bytes and two bits; a table of a million names is
+ * touched only where a name may be. */
 
-struct edge {
-	uint64_t key; /* node << 8 | byte, + 1 (0: empty) */
-	uint32_t child;
+struct entry {
+	uint64_t hash;  /* 0: empty */
+	uint32_t off, len;
+	uint32_t vals;  /* index + 1 into vals */
 };
 
 struct val {
@@ -20,94 +24,76 @@ struct val {
 };
 
 struct gazetteer {
-	uint32_t root[256];  /* child + 1, 0: none */
-	struct edge *edges;
-	size_t edge_cap, edge_used;
-	uint32_t nodes;
-	uint32_t *node_vals; /* per node: index + 1 into vals, 0: not a name's end */
-	size_t node_cap;
+	struct buf bytes;
+	struct entry *table;
+	size_t cap, used;
 	struct val *vals;
 	size_t val_count, val_cap;
-	size_t names;
+	size_t max_len, max_words;
+	/* built at the first match after an add */
+	uint64_t *first_words, *whole_names;
+	size_t bloom_bits; /* a power of two */
+	bool ready;
 };
+
+enum { FNV_OFFSET = 0, FNV_PRIME = 1 };
+static const uint64_t fnv[2] = {0xCBF29CE484222325ull, 0x100000001B3ull};
+
+static inline uint64_t step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * fnv[FNV_PRIME];
+}
+
+/* A slot for a hash: FNV-1a's bits are mixed first, or names that differ
+ * in their last letters would crowd together. */
+static inline size_t slot_of(uint64_t h, size_t cap)
+{
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	return (size_t)h & (cap - 1);
+}
+
+/* A hash is never 0 in the table: 0 marks an empty slot. */
+static inline uint64_t nonzero(uint64_t h)
+{
+	return h ? h : 1;
+}
 
 struct gazetteer *gazetteer_new(void)
 {
-	struct gazetteer *g = xcalloc(1, sizeof *g);
-	g->nodes = 1;
-	g->node_cap = 1024;
-	g->node_vals = xcalloc(g->node_cap, sizeof *g->node_vals);
-	return g;
+	return xcalloc(1, sizeof(struct gazetteer));
 }
 
 void gazetteer_free(struct gazetteer *g)
 {
 	if (!g)
 		return;
-	free(g->edges);
-	free(g->node_vals);
+	buf_free(&g->bytes);
+	free(g->table);
 	free(g->vals);
+	free(g->first_words);
+	free(g->whole_names);
 	free(g);
 }
 
-static inline uint64_t edge_hash(uint64_t key)
+static struct entry *find(const struct gazetteer *g, uint64_t h, const char *s, size_t n)
 {
-	key *= 0x9E3779B97F4A7C15ull;
-	return key ^ (key >> 29);
+	for (size_t i = slot_of(h, g->cap); g->table[i].hash;
+	     i = (i + 1) & (g->cap - 1)) {
+		const struct entry *e = &g->table[i];
+		if (e->hash == h && e->len == n && memcmp(g->bytes.data + e->off, s, n) == 0)
+			return &g->table[i];
+	}
+	return NULL;
 }
 
-static inline uint32_t child_of(const struct gazetteer *g, uint32_t node, unsigned char c)
+static void put(struct entry *t, size_t cap, struct entry e)
 {
-	if (node == 0)
-		return g->root[c] ? g->root[c] - 1 : 0;
-	if (!g->edge_cap)
-		return 0;
-	uint64_t key = ((uint64_t)node << 8 | c) + 1;
-	for (size_t i = edge_hash(key) & (g->edge_cap - 1); g->edges[i].key;
-	     i = (i + 1) & (g->edge_cap - 1))
-		if (g->edges[i].key == key)
-			return g->edges[i].child;
-	return 0;
-}
-
-static void edge_put(struct edge *t, size_t cap, uint64_t key, uint32_t child)
-{
-	size_t i = edge_hash(key) & (cap - 1);
-	while (t[i].key)
+	size_t i = slot_of(e.hash, cap);
+	while (t[i].hash)
 		i = (i + 1) & (cap - 1);
-	t[i] = (struct edge){key, child};
-}
-
-static uint32_t new_node(struct gazetteer *g)
-{
-	if (g->nodes == g->node_cap) {
-		g->node_vals = xrealloc(g->node_vals, g->node_cap * 2 * sizeof *g->node_vals);
-		memset(g->node_vals + g->node_cap, 0, g->node_cap * sizeof *g->node_vals);
-		g->node_cap *= 2;
-	}
-	return g->nodes++;
-}
-
-static uint32_t add_child(struct gazetteer *g, uint32_t node, unsigned char c)
-{
-	uint32_t child = new_node(g);
-	if (node == 0) {
-		g->root[c] = child + 1;
-		return child;
-	}
-	if ((g->edge_used + 1) * 2 > g->edge_cap) {
-		size_t cap = g->edge_cap ? g->edge_cap * 2 : 1024;
-		struct edge *t = xcalloc(cap, sizeof *t);
-		for (size_t i = 0; i < g->edge_cap; i++)
-			if (g->edges[i].key)
-				edge_put(t, cap, g->edges[i].key, g->edges[i].child);
-		free(g->edges);
-		g->edges = t;
-		g->edge_cap = cap;
-	}
-	edge_put(g->edges, g->edge_cap, ((uint64_t)node << 8 | c) + 1, child);
-	g->edge_used++;
-	return child;
+	t[i] = e;
 }
 
 void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t value)
@@ -119,37 +105,113 @@ void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 	}
 	while (n && folded[n - 1] == ' ')
 		n--;
-	if (!n)
+	if (!n || n > UINT32_MAX)
 		return;
-	uint32_t node = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)folded[i];
-		uint32_t child = child_of(g, node, c);
-		node = child ? child : add_child(g, node, c);
+	uint64_t h = fnv[FNV_OFFSET];
+	for (size_t i = 0; i < n; i++)
+		h = step(h, (unsigned char)folded[i]);
+	h = nonzero(h);
+	struct entry *e = g->cap ? find(g, h, folded, n) : NULL;
+	if (!e) {
+		if ((g->used + 1) * 2 > g->cap) {
+			size_t cap = g->cap ? g->cap * 2 : 256;
+			struct entry *t = xcalloc(cap, sizeof *t);
+			for (size_t i = 0; i < g->cap; i++)
+				if (g->table[i].hash)
+					put(t, cap, g->table[i]);
+			free(g->table);
+			g->table = t;
+			g->cap = cap;
+		}
+		put(g->table, g->cap, (struct entry){h, (uint32_t)g->bytes.len, (uint32_t)n, 0});
+		buf_add(&g->bytes, folded, n);
+		g->used++;
+		if (n > g->max_len)
+			g->max_len = n;
+		size_t words = 0;
+		for (size_t i = 0; i < n; i++)
+			words += fold_is_word_byte((unsigned char)folded[i]) &&
+				 (i == 0 || !fold_is_word_byte((unsigned char)folded[i - 1]));
+		if (words > g->max_words)
+			g->max_words = words;
+		e = find(g, h, folded, n);
 	}
-	for (uint32_t v = g->node_vals[node]; v; v = g->vals[v - 1].next)
-		if (g->vals[v - 1].value == value)
-			return;
+	/* the value just added to this name again (aliases of one entry come
+	 * together); a repeat further back is left for the caller, as a
+	 * long list of values is never walked here */
+	if (e->vals && g->vals[e->vals - 1].value == value)
+		return;
 	if (g->val_count == g->val_cap) {
 		g->val_cap = g->val_cap ? g->val_cap * 2 : 256;
 		g->vals = xrealloc(g->vals, g->val_cap * sizeof *g->vals);
 	}
-	if (!g->node_vals[node])
-		g->names++;
-	g->vals[g->val_count] = (struct val){value, g->node_vals[node]};
-	g->node_vals[node] = (uint32_t)++g->val_count;
+	g->vals[g->val_count] = (struct val){value, e->vals};
+	e->vals = (uint32_t)++g->val_count;
+	g->ready = false;
 }
 
 size_t gazetteer_size(const struct gazetteer *g)
 {
-	return g->names;
+	return g->used;
 }
 
-void gazetteer_match(const struct gazetteer *g, const struct fold *f, bool capitalised,
+/* Two bits of a blocked Bloom filter from one hash: both in one block
+ * of 512 bits, one cache line, so that a test costs one miss. */
+static inline size_t bloom_block(uint64_t h, size_t bits)
+{
+	return (size_t)(slot_of(h, bits / 512)) * 8;
+}
+
+static inline void bloom_set(uint64_t *b, size_t bits, uint64_t h)
+{
+	uint64_t *block = b + bloom_block(h, bits);
+	unsigned x = (unsigned)(h >> 32) & 511, y = (unsigned)(h >> 48) & 511;
+	block[x / 64] |= 1ull << (x % 64);
+	block[y / 64] |= 1ull << (y % 64);
+}
+
+static inline bool bloom_has(const uint64_t *b, size_t bits, uint64_t h)
+{
+	const uint64_t *block = b + bloom_block(h, bits);
+	unsigned x = (unsigned)(h >> 32) & 511, y = (unsigned)(h >> 48) & 511;
+	return (block[x / 64] >> (x % 64) & 1) && (block[y / 64] >> (y % 64) & 1);
+}
+
+/* 16 bits a name in each filter: one word in a thousand passes by chance. */
+static void build(struct gazetteer *g)
+{
+	free(g->first_words);
+	free(g->whole_names);
+	size_t bits = 4096;
+	while (bits < g->used * 16)
+		bits *= 2;
+	g->bloom_bits = bits;
+	g->first_words = xcalloc(bits / 64, sizeof *g->first_words);
+	g->whole_names = xcalloc(bits / 64, sizeof *g->whole_names);
+	for (size_t i = 0; i < g->cap; i++) {
+		const struct entry *e = &g->table[i];
+		if (!e->hash)
+			continue;
+		bloom_set(g->whole_names, bits, e->hash);
+		const unsigned char *s = (const unsigned char *)g->bytes.data + e->off;
+		uint64_t h = fnv[FNV_OFFSET];
+		for (size_t k = 0; k < e->len && fold_is_word_byte(s[k]); k++)
+			h = step(h, s[k]);
+		bloom_set(g->first_words, bits, nonzero(h));
+	}
+	g->ready = true;
+}
+
+void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capitalised,
 		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
 {
+	struct gazetteer *g = (struct gazetteer *)gc; /* the filters, built once */
+	if (!g->used)
+		return;
+	if (!g->ready)
+		build(g);
 	const unsigned char *t = (const unsigned char *)f->text.data;
-	size_t n = f->text.len;
+	size_t n = f->text.len, bits = g->bloom_bits;
 	for (size_t i = 0; i < n;) {
 		if (capitalised) {
 			/* capitals are few: jump from one to the next */
@@ -163,23 +225,40 @@ void gazetteer_match(const struct gazetteer *g, const struct fold *f, bool capit
 			i++;
 			continue;
 		}
-		uint32_t node = 0, best_vals = 0;
-		size_t best_end = 0;
-		for (size_t j = i; j < n; j++) {
-			node = child_of(g, node, t[j]);
-			if (!node)
-				break;
-			if (g->node_vals[node] && (j + 1 == n || !fold_is_word_byte(t[j + 1]) ||
-						   !fold_is_word_byte(t[j]))) {
-				best_vals = g->node_vals[node];
-				best_end = j + 1;
-			}
-		}
-		if (!best_vals) {
-			i++;
+		uint64_t h = fnv[FNV_OFFSET];
+		size_t word_end = i;
+		while (word_end < n && fold_is_word_byte(t[word_end]))
+			h = step(h, t[word_end++]);
+		if (!bloom_has(g->first_words, bits, nonzero(h))) {
+			i = word_end;
 			continue;
 		}
-		struct gazetteer_match m = {i, best_end, g->vals[best_vals - 1].value, best_vals};
+		/* the longest name from i that ends where a word does */
+		const struct entry *best = NULL;
+		size_t best_end = 0;
+		h = fnv[FNV_OFFSET];
+		size_t limit = n - i < g->max_len ? n : i + g->max_len, words = 0;
+		for (size_t j = i; j < limit; j++) {
+			h = step(h, t[j]);
+			size_t end = j + 1;
+			if (end < n && fold_is_word_byte(t[end]) && fold_is_word_byte(t[j]))
+				continue; /* inside a word */
+			if (fold_is_word_byte(t[j]) && ++words > g->max_words)
+				break; /* longer than any name */
+			uint64_t hn = nonzero(h);
+			if (!bloom_has(g->whole_names, bits, hn))
+				continue;
+			const struct entry *e = find(g, hn, (const char *)t + i, end - i);
+			if (e) {
+				best = e;
+				best_end = end;
+			}
+		}
+		if (!best) {
+			i = word_end;
+			continue;
+		}
+		struct gazetteer_match m = {i, best_end, g->vals[best->vals - 1].value, best->vals};
 		found(ctx, &m);
 		i = best_end;
 	}
@@ -188,7 +267,7 @@ void gazetteer_match(const struct gazetteer *g, const struct fold *f, bool capit
 size_t gazetteer_values(const struct gazetteer *g, uint32_t values, uint32_t *out, size_t max)
 {
 	size_t count = 0;
-	for (uint32_t v = values; v; v = g->vals[v - 1].next) {
+	for (uint32_t v = values; v && count <= max; v = g->vals[v - 1].next) {
 		if (count < max)
 			out[count] = g->vals[v - 1].value;
 		count++;

@@ -8,9 +8,14 @@
 #include "fold.h"
 
 /* A set of names, each with a value, matched in folded text (lib/fold) on
- * word boundaries: a trie walked from each word start, the longest name
- * that ends on a word boundary winning, matches never overlapping. A name
- * may carry several values (one name of two countries). */
+ * word boundaries: the longest name from a word start that ends where a
+ * word does wins, and matches never overlap. A name may carry several
+ * values (one name of two countries). Names are kept in a hash table with
+ * their bytes; Bloom filters of the names' first words and of the whole
+ * names keep most words of a text from touching it, so that a gazetteer
+ * of a million names costs little more than one of a thousand. The
+ * filters are made at the first match after an add: a gazetteer is
+ * filled, then matched, by one thread. */
 
 struct gazetteer;
 
@@ -19,7 +24,7 @@ void gazetteer_free(struct gazetteer *g);
 
 /* Adds the name (folded by the caller, see fold_append) with value. A
  * name that folds to nothing is ignored. Adding the same name and value
- * twice adds it once. */
+ * twice in a row adds it once; further apart, twice. */
 void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t value);
 /* Names in the gazetteer. */
 size_t gazetteer_size(const struct gazetteer *g);
@@ -36,8 +41,8 @@ struct gazetteer_match {
 void gazetteer_match(const struct gazetteer *g, const struct fold *f, bool capitalised,
 		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx);
 
-/* The values of a match: writes up to max into out, returns how many the
- * name has. */
+/* The values of a match: writes up to max into out; returns how many it
+ * wrote, or max + 1 when the name has more. */
 size_t gazetteer_values(const struct gazetteer *g, uint32_t values, uint32_t *out, size_t max);
 
 #endif

@@ -16,14 +16,16 @@
 
 struct entity {
 	unsigned char label; /* LABEL_* */
-	char *label_name;    /* for LABEL_OTHER */
-	char *canonical;
+	uint32_t label_name; /* into people.labels, NUL-terminated */
+	uint32_t canonical;  /* into people.text, NUL-terminated */
 };
 
 struct people {
 	struct gazetteer *names; /* folded name -> entity */
 	struct entity *e;
 	size_t n, cap;
+	struct buf text;         /* the canonical names */
+	struct buf labels;       /* the labels, each once */
 };
 
 /* ---- loading ------------------------------------------------------------ */
@@ -34,15 +36,27 @@ static _Noreturn void bad_line(const char *path, uint64_t line, const char *why)
 	exit(STATUS_USAGE);
 }
 
+/* Where the label is in p->labels, added the first time. */
+static uint32_t label_of(struct people *p, const char *label, size_t n)
+{
+	for (size_t off = 0; off < p->labels.len; off += strlen(p->labels.data + off) + 1)
+		if (strlen(p->labels.data + off) == n && memcmp(p->labels.data + off, label, n) == 0)
+			return (uint32_t)off;
+	uint32_t off = (uint32_t)p->labels.len;
+	buf_add(&p->labels, label, n);
+	buf_addc(&p->labels, '\0');
+	return off;
+}
+
 static uint32_t add_entity(struct people *p, const char *label, size_t label_len,
 			   const char *canonical, size_t n)
 {
-	/* the same label and name again is the same entity */
-	for (size_t i = p->n; i-- > 0 && i + 64 >= p->n;) {
+	uint32_t label_name = label_of(p, label, label_len);
+	/* the same entity on the lines before (patterns of one id) is one */
+	for (size_t i = p->n; i-- > 0 && i + 8 >= p->n;) {
 		const struct entity *e = &p->e[i];
-		if (strlen(e->canonical) == n && memcmp(e->canonical, canonical, n) == 0 &&
-		    (e->label != LABEL_OTHER || (strlen(e->label_name) == label_len &&
-						 memcmp(e->label_name, label, label_len) == 0)))
+		const char *c = p->text.data + e->canonical;
+		if (e->label_name == label_name && strlen(c) == n && memcmp(c, canonical, n) == 0)
 			return (uint32_t)i;
 	}
 	if (p->n == p->cap) {
@@ -53,21 +67,18 @@ static uint32_t add_entity(struct people *p, const char *label, size_t label_len
 	e->label = label_len == 6 && memcmp(label, "PERSON", 6) == 0 ? LABEL_PERSON
 		   : label_len == 3 && memcmp(label, "ORG", 3) == 0 ? LABEL_ORG
 								     : LABEL_OTHER;
-	e->label_name = xmalloc(label_len + 1);
-	memcpy(e->label_name, label, label_len);
-	e->label_name[label_len] = '\0';
-	e->canonical = xmalloc(n + 1);
-	memcpy(e->canonical, canonical, n);
-	e->canonical[n] = '\0';
+	e->label_name = label_name;
+	e->canonical = (uint32_t)p->text.len;
+	buf_add(&p->text, canonical, n);
+	buf_addc(&p->text, '\0');
 	return (uint32_t)p->n++;
 }
 
-static void add_name(struct people *p, struct buf *folded, const char *name, size_t n,
+static void add_name(struct people *p, struct fold *folded, const char *name, size_t n,
 		     uint32_t entity)
 {
-	buf_clear(folded);
-	fold_append(name, n, folded);
-	gazetteer_add(p->names, folded->data ? folded->data : "", folded->len, entity);
+	fold_text(name, n, folded);
+	gazetteer_add(p->names, folded->text.data, folded->text.len, entity);
 }
 
 static bool valid_label(const char *s, size_t n)
@@ -82,7 +93,7 @@ static bool valid_label(const char *s, size_t n)
 
 /* A line of tab-separated fields: label, canonical name, aliases. */
 static void load_tsv_line(struct people *p, const char *path, uint64_t number, char *s, size_t n,
-			  struct buf *folded)
+			  struct fold *folded)
 {
 	char *tab = memchr(s, '\t', n);
 	if (!tab)
@@ -171,7 +182,7 @@ static bool token_words(const char *s, size_t n, struct buf *out)
 }
 
 static void load_json_line(struct people *p, const char *path, uint64_t number, const char *s,
-			   size_t n, struct buf *folded)
+			   size_t n, struct fold *folded)
 {
 	struct record r = {0};
 	struct json_error err;
@@ -227,7 +238,7 @@ struct people *people_load(char **files, size_t count)
 {
 	struct people *p = xcalloc(1, sizeof *p);
 	p->names = gazetteer_new();
-	struct buf folded = {0};
+	struct fold folded = {0};
 	for (size_t k = 0; k < count; k++) {
 		const char *path = files[k];
 		FILE *f = fopen(path, "r");
@@ -263,7 +274,7 @@ struct people *people_load(char **files, size_t count)
 		free(line);
 		fclose(f);
 	}
-	buf_free(&folded);
+	fold_free(&folded);
 	return p;
 }
 
@@ -271,11 +282,9 @@ void people_free(struct people *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->e[i].label_name);
-		free(p->e[i].canonical);
-	}
 	free(p->e);
+	buf_free(&p->text);
+	buf_free(&p->labels);
 	gazetteer_free(p->names);
 	free(p);
 }
@@ -408,17 +417,18 @@ static void found_known(void *ctx, const struct gazetteer_match *m)
 		}
 	if (letters <= 3 && !all_caps)
 		return;
-	uint32_t values[8];
-	size_t n = gazetteer_values(c->p->names, m->values, values, 8);
-	if (n > 8)
-		n = 8;
+	/* A name of several entries (an alias they share) names none. */
+	uint32_t values[2];
+	if (gazetteer_values(c->p->names, m->values, values, 2) > 1)
+		return;
 	size_t start = t->fold.from[m->start], end = t->fold.from[m->end];
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < 1; i++) {
 		const struct entity *e = &c->p->e[values[i]];
-		uint32_t name = found_name(t, e->label, e->label_name, e->canonical,
-					   strlen(e->canonical));
+		const char *canonical = c->p->text.data + e->canonical;
+		uint32_t name = found_name(t, e->label, c->p->labels.data + e->label_name, canonical,
+					   strlen(canonical));
 		add_mention(t, name, start, end);
-		if (e->label == LABEL_PERSON && n == 1)
+		if (e->label == LABEL_PERSON)
 			add_surname(c, m->start, m->end, name);
 	}
 }

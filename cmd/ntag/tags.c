@@ -688,9 +688,13 @@ static void found_place(void *ctx, const struct gazetteer_match *m)
 	size_t n = gazetteer_values(countries, m->values, values, 8);
 	if (n > 8)
 		n = 8;
-	for (size_t i = 0; i < n; i++)
-		if (values[i] != NO_COUNTRY)
+	for (size_t i = 0; i < n; i++) {
+		bool again = false; /* a name and code given twice, far apart */
+		for (size_t j = 0; j < i; j++)
+			again = again || values[j] == values[i];
+		if (values[i] != NO_COUNTRY && !again)
 			add_country_span(t, values[i], f->from[m->start], f->from[m->end]);
+	}
 }
 
 void tag_places(struct tags *t, const char *text, size_t n)
