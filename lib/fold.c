@@ -191,6 +191,18 @@ void fold_free(struct fold *f)
 	memset(f, 0, sizeof *f);
 }
 
+bool fold_short_in_capitals(const struct fold *f, size_t start, size_t end)
+{
+	size_t letters = 0;
+	bool all_caps = true;
+	for (size_t i = start; i < end; i++)
+		if (fold_is_word_byte((unsigned char)f->text.data[i])) {
+			letters++;
+			all_caps = all_caps && f->upper[i];
+		}
+	return letters > 3 || all_caps;
+}
+
 void fold_append(const char *s, size_t n, struct buf *out)
 {
 	struct fold f = {0};

@@ -1,6 +1,7 @@
 #ifndef NEWSUTILS_FOLD_H
 #define NEWSUTILS_FOLD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,10 @@ struct fold {
 /* Folds s[0..n) into f (reusing its memory). */
 void fold_text(const char *s, size_t n, struct fold *f);
 void fold_free(struct fold *f);
+
+/* Whether the folded bytes [start, end) of f read as a name: more than
+ * three letters, or all of them capitals ("un" is a word, "UN" a name). */
+bool fold_short_in_capitals(const struct fold *f, size_t start, size_t end);
 
 /* Appends the folding of s[0..n) to out (no way back). */
 void fold_append(const char *s, size_t n, struct buf *out);

@@ -408,29 +408,19 @@ static void found_known(void *ctx, const struct gazetteer_match *m)
 	struct tags *t = c->t;
 	const struct fold *f = &t->fold;
 	/* A short name (UN, AA) in capitals only: "un" is a word too. */
-	size_t letters = 0;
-	bool all_caps = true;
-	for (size_t i = m->start; i < m->end; i++)
-		if (fold_is_word_byte((unsigned char)f->text.data[i])) {
-			letters++;
-			all_caps = all_caps && f->upper[i];
-		}
-	if (letters <= 3 && !all_caps)
+	if (!fold_short_in_capitals(f, m->start, m->end))
 		return;
 	/* A name of several entries (an alias they share) names none. */
 	uint32_t values[2];
 	if (gazetteer_values(c->p->names, m->values, values, 2) > 1)
 		return;
-	size_t start = t->fold.from[m->start], end = t->fold.from[m->end];
-	for (size_t i = 0; i < 1; i++) {
-		const struct entity *e = &c->p->e[values[i]];
-		const char *canonical = c->p->text.data + e->canonical;
-		uint32_t name = found_name(t, e->label, c->p->labels.data + e->label_name, canonical,
-					   strlen(canonical));
-		add_mention(t, name, start, end);
-		if (e->label == LABEL_PERSON)
-			add_surname(c, m->start, m->end, name);
-	}
+	const struct entity *e = &c->p->e[values[0]];
+	const char *canonical = c->p->text.data + e->canonical;
+	uint32_t name = found_name(t, e->label, c->p->labels.data + e->label_name, canonical,
+				   strlen(canonical));
+	add_mention(t, name, f->from[m->start], f->from[m->end]);
+	if (e->label == LABEL_PERSON)
+		add_surname(c, m->start, m->end, name);
 }
 
 /* After a title ending at folded byte i: one to four capitalised words,

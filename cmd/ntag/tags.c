@@ -673,16 +673,7 @@ static void found_place(void *ctx, const struct gazetteer_match *m)
 	const struct fold *f = &t->fold;
 	/* A name is a proper noun: capitalised; a short one (US, UK, UAE) in
 	 * capitals throughout. */
-	if (!f->upper[m->start])
-		return;
-	size_t letters = 0;
-	bool all_caps = true;
-	for (size_t i = m->start; i < m->end; i++)
-		if (fold_is_word_byte((unsigned char)f->text.data[i])) {
-			letters++;
-			all_caps = all_caps && f->upper[i];
-		}
-	if (letters <= 3 && !all_caps)
+	if (!f->upper[m->start] || !fold_short_in_capitals(f, m->start, m->end))
 		return;
 	uint32_t values[8];
 	size_t n = gazetteer_values(countries, m->values, values, 8);

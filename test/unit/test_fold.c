@@ -41,6 +41,12 @@ static void test_the_way_back(void)
 	for (size_t i = 0; i <= f.text.len; i++)
 		CHECK_EQ_SIZE(f.from[i], want[i], "byte %zu should come from code point %u", i,
 			      (unsigned)want[i]);
+	/* short names read as names only in capitals */
+	fold_text("UN un Un Ankara", 15, &f);
+	CHECK(fold_short_in_capitals(&f, 0, 2), "UN is a name");
+	CHECK(!fold_short_in_capitals(&f, 3, 5), "un is not");
+	CHECK(!fold_short_in_capitals(&f, 6, 8), "nor Un");
+	CHECK(fold_short_in_capitals(&f, 9, 15), "a longer name need not be in capitals");
 	/* bytes that are not UTF-8 fold to a space each */
 	fold_text("a\xff" "b", 3, &f);
 	CHECK_LIT(f.text.data, f.text.len, "a b", "a bad byte folds to a space");
