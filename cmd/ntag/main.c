@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dates.h"
 #include "diag.h"
 #include "expr.h"
 #include "jsonl.h"
@@ -53,7 +54,7 @@ static void on_option(void *ctx, int id, const char *arg)
 		size_t bad_len;
 		a->taggers = taggers_parse(arg, &bad, &bad_len);
 		if (a->taggers < 0)
-			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, people, all)",
+			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, people, dates, all)",
 				  (int)bad_len, bad);
 		break;
 	}
@@ -137,6 +138,8 @@ int main(int argc, char **argv)
 			tag_places(&tags, text, n);
 		if (on & TAG_PEOPLE)
 			tag_people(&tags, people, text, n);
+		if (on & TAG_DATES)
+			tag_dates(&tags, r, text, n);
 		bool wanted = true;
 		for (size_t i = 0; i < args.n_keep && wanted; i++)
 			wanted = expr_eval(keep[i], &tags);

@@ -22,6 +22,7 @@ int taggers_parse(const char *list, const char **bad, size_t *bad_len)
 		     {"places", TAG_PLACES},
 		     {"paragraphs", TAG_PARAGRAPHS | TAG_LANG},
 		     {"people", TAG_PEOPLE},
+		     {"dates", TAG_DATES},
 		     {"all", TAGGERS_ALL}};
 	int on = 0;
 	for (const char *p = list;;) {
@@ -60,6 +61,8 @@ void tags_free(struct tags *t)
 	free(t->country_spans);
 	free(t->found);
 	free(t->mentions);
+	free(t->dates);
+	free(t->date_spans);
 	buf_free(&t->names);
 	fold_free(&t->fold);
 	buf_free(&t->scratch);
@@ -797,6 +800,22 @@ void tags_json(const struct tags *t, struct buf *out)
 			}
 			buf_addc(out, ']');
 		}
+	}
+	if (t->on & TAG_DATES) {
+		buf_printf(out, "%s\"dates\":[", first ? "" : ",");
+		for (size_t d = 0; d < t->n_dates; d++) {
+			buf_printf(out, "%s{\"date\":\"%s\",\"count\":%u,\"spans\":[", d ? "," : "",
+				   t->dates[d].iso, (unsigned)t->dates[d].count);
+			bool any = false;
+			for (size_t s = 0; s < t->n_date_spans; s += 3)
+				if (t->date_spans[s] == d) {
+					buf_printf(out, "%s[%zu,%zu]", any ? "," : "", t->date_spans[s + 1],
+						   t->date_spans[s + 2]);
+					any = true;
+				}
+			buf_adds(out, "]}");
+		}
+		buf_addc(out, ']');
 	}
 	buf_addc(out, '}');
 }

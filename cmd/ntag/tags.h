@@ -23,12 +23,13 @@ enum tagger {
 	TAG_PLACES = 1 << 3,
 	TAG_PARAGRAPHS = 1 << 4, /* lang over the whole text, and each paragraph's */
 	TAG_PEOPLE = 1 << 5,     /* people and organisations */
+	TAG_DATES = 1 << 6,
 };
 
 /* The taggers on by default: all but paragraphs, whose CLD2 pass over the
  * whole text costs six times the rest together. */
 #define TAGGERS_DEFAULT (TAG_LANG | TAG_QUALITY | TAG_OUTLET | TAG_PLACES)
-#define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS | TAG_PEOPLE)
+#define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS | TAG_PEOPLE | TAG_DATES)
 
 enum { LABEL_PERSON, LABEL_ORG, LABEL_OTHER };
 
@@ -39,6 +40,11 @@ struct found_name {
 	size_t name_off, name_len; /* into tags.names */
 	uint32_t count;
 	size_t first;              /* its first mention */
+};
+
+struct found_date {
+	char iso[16];
+	uint32_t count;
 };
 
 struct mention {
@@ -95,6 +101,11 @@ struct tags {
 	struct mention *mentions;
 	size_t n_mentions, cap_mentions;
 	struct buf names;
+	/* dates */
+	struct found_date *dates;
+	size_t n_dates, cap_dates;
+	size_t *date_spans; /* (date, start, end) a mention */
+	size_t n_date_spans, cap_date_spans;
 	/* scratch */
 	struct fold fold;
 	struct buf scratch;

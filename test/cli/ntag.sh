@@ -190,6 +190,21 @@ test_a_bad_gazetteer_line_is_named() {
 	assertEquals "a missing file" 2 $?
 }
 
+test_dates_in_iso_8601() {
+	# 2020-10-11 was a Sunday: Saturday and yesterday are the 10th
+	printf '%s\n' '{"id":"d","date":"2020-10-11","text":"On Oct. 5 the talks began; on Sept. 27, 2020 the war started. Late Saturday they met, and yesterday too. The deal of 27/12/2021 and of 2021-12-27, 5. Oktober 2020, 27 Eylül 2020, in September 2020, and May 3rd. May I? 12.5 and 1/2/3 are not dates."}' |
+		"$P" -t dates >"$WORK/out"
+	assertEquals "each date, its count and what it was written as" \
+		'["2020-10-05",2,["Oct. 5","5. Oktober 2020"]] ["2020-09-27",2,["Sept. 27, 2020","27 Eylül 2020"]] ["2020-10-10",2,["Saturday","yesterday"]] ["2021-12-27",2,["27/12/2021","2021-12-27"]] ["2020-09",1,["September 2020"]] ["2020-05-03",1,["May 3rd"]]' \
+		"$(jq -c '.text as $t | .tags.dates[] | [.date, .count, [.spans[] as [$s, $e] | $t | explode | .[$s:$e] | implode]]' "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+	printf '%s\n' '{"id":"d","text":"On Oct. 5, and on Saturday."}' | "$P" -t dates >"$WORK/out"
+	assertEquals "without a record date: no year, and no weekday" '["--10-05"]' \
+		"$(jq -c '[.tags.dates[].date]' "$WORK/out")"
+	printf '%s\n' '{"id":"d","date":"2021-01-11","text":"Talks on Dec. 30 and Jan. 5."}' | "$P" -t dates >"$WORK/out"
+	assertEquals "December in a January story is last year's" '["2020-12-30","2021-01-05"]' \
+		"$(jq -c '[.tags.dates[].date]' "$WORK/out")"
+}
+
 test_a_second_run_changes_nothing() {
 	"$P" "$WORK/seeds.jsonl" >"$WORK/once"
 	"$P" "$WORK/once" >"$WORK/twice"
