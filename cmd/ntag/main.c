@@ -10,6 +10,7 @@
 #include "jsonl.h"
 #include "people.h"
 #include "progress.h"
+#include "quotes.h"
 #include "status.h"
 #include "tags.h"
 
@@ -22,7 +23,8 @@ enum {
 
 static const struct cli_option options[] = {
 	{"taggers", 't', "LIST",
-	 "the taggers to run (lang,quality,outlet,places); also paragraphs, all", OPT_TAGGERS},
+	 "taggers to run (lang,quality,outlet,places); also paragraphs, people, dates, quotes, all",
+	 OPT_TAGGERS},
 	{"keep", 0, "EXPR", "write only the records for which EXPR holds (lang=en)", OPT_KEEP},
 	{"drop", 0, "EXPR", "leave out the records for which EXPR holds (words<50)", OPT_DROP},
 	{"gazetteer", 'g', "FILE", "people and organisations to find (turns on the people tagger)",
@@ -54,7 +56,8 @@ static void on_option(void *ctx, int id, const char *arg)
 		size_t bad_len;
 		a->taggers = taggers_parse(arg, &bad, &bad_len);
 		if (a->taggers < 0)
-			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, people, dates, all)",
+			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, people, "
+				  "dates, quotes, all)",
 				  (int)bad_len, bad);
 		break;
 	}
@@ -90,7 +93,8 @@ int main(int argc, char **argv)
 	static const struct cli_spec spec = {
 		.name = "ntag",
 		.summary = "Tag records: the language of the text and of its paragraphs, quality\n"
-			   "signals, the outlet, the countries named; keep or drop records by tag.",
+			   "signals, the outlet, the countries, people, organisations, dates and\n"
+			   "quotes; keep or drop records by tag.",
 		.options = options,
 		.common = CLI_OUTPUT | CLI_STATS | CLI_REJECTS | CLI_PROGRESS,
 		.on_option = on_option,
@@ -140,6 +144,8 @@ int main(int argc, char **argv)
 			tag_people(&tags, people, text, n);
 		if (on & TAG_DATES)
 			tag_dates(&tags, r, text, n);
+		if (on & TAG_QUOTES)
+			tag_quotes(&tags, text, n);
 		bool wanted = true;
 		for (size_t i = 0; i < args.n_keep && wanted; i++)
 			wanted = expr_eval(keep[i], &tags);
@@ -152,7 +158,7 @@ int main(int argc, char **argv)
 		} else {
 			if (on & TAG_LANG)
 				record_set_string(r, "lang", tags.lang, strlen(tags.lang));
-			tags_json(&tags, &json);
+			tags_json(&tags, text, &json);
 			record_set_raw(r, "tags", json.data, json.len);
 			buf_clear(&line);
 			record_serialize(r, &line);

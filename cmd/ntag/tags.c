@@ -23,6 +23,7 @@ int taggers_parse(const char *list, const char **bad, size_t *bad_len)
 		     {"paragraphs", TAG_PARAGRAPHS | TAG_LANG},
 		     {"people", TAG_PEOPLE},
 		     {"dates", TAG_DATES},
+		     {"quotes", TAG_QUOTES | TAG_PEOPLE},
 		     {"all", TAGGERS_ALL}};
 	int on = 0;
 	for (const char *p = list;;) {
@@ -63,6 +64,7 @@ void tags_free(struct tags *t)
 	free(t->mentions);
 	free(t->dates);
 	free(t->date_spans);
+	free(t->quotes);
 	buf_free(&t->names);
 	fold_free(&t->fold);
 	buf_free(&t->scratch);
@@ -709,7 +711,7 @@ static void add_number(struct buf *out, const char *key, double v)
 	buf_printf(out, ",\"%s\":%.4g", key, v);
 }
 
-void tags_json(const struct tags *t, struct buf *out)
+void tags_json(const struct tags *t, const char *text, struct buf *out)
 {
 	buf_clear(out);
 	buf_addc(out, '{');
@@ -800,6 +802,32 @@ void tags_json(const struct tags *t, struct buf *out)
 			}
 			buf_addc(out, ']');
 		}
+	}
+	if (t->on & TAG_QUOTES) {
+		buf_printf(out, "%s\"quotes\":[", first ? "" : ",");
+		first = false;
+		for (size_t i = 0; i < t->n_quotes; i++) {
+			const struct found_quote *q = &t->quotes[i];
+			buf_printf(out, "%s{\"span\":[%zu,%zu],\"speaker\":", i ? "," : "", q->start,
+				   q->end);
+			if (q->name >= 0) {
+				const struct found_name *f = &t->found[q->name];
+				json_append_string(out, t->names.data + f->name_off, f->name_len);
+			} else if (q->speaker_len) {
+				json_append_string(out, text + q->speaker_off, q->speaker_len);
+			} else {
+				buf_adds(out, "null");
+			}
+			buf_adds(out, ",\"cue\":");
+			if (q->cue)
+				buf_printf(out, "\"%s\"", q->cue);
+			else
+				buf_adds(out, "null");
+			if (q->pronoun)
+				buf_adds(out, ",\"pronoun\":true");
+			buf_addc(out, '}');
+		}
+		buf_addc(out, ']');
 	}
 	if (t->on & TAG_DATES) {
 		buf_printf(out, "%s\"dates\":[", first ? "" : ",");

@@ -24,12 +24,13 @@ enum tagger {
 	TAG_PARAGRAPHS = 1 << 4, /* lang over the whole text, and each paragraph's */
 	TAG_PEOPLE = 1 << 5,     /* people and organisations */
 	TAG_DATES = 1 << 6,
+	TAG_QUOTES = 1 << 7,
 };
 
 /* The taggers on by default: all but paragraphs, whose CLD2 pass over the
  * whole text costs six times the rest together. */
 #define TAGGERS_DEFAULT (TAG_LANG | TAG_QUALITY | TAG_OUTLET | TAG_PLACES)
-#define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS | TAG_PEOPLE | TAG_DATES)
+#define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS | TAG_PEOPLE | TAG_DATES | TAG_QUOTES)
 
 enum { LABEL_PERSON, LABEL_ORG, LABEL_OTHER };
 
@@ -45,6 +46,14 @@ struct found_name {
 struct found_date {
 	char iso[16];
 	uint32_t count;
+};
+
+struct found_quote {
+	size_t start, end;             /* the words quoted, code points */
+	int name;                      /* the speaker in tags.found, or -1 */
+	size_t speaker_off, speaker_len; /* else the speaker as written (bytes of the text) */
+	const char *cue;               /* the verb, or NULL */
+	bool pronoun;                  /* "he said" */
 };
 
 struct mention {
@@ -106,6 +115,9 @@ struct tags {
 	size_t n_dates, cap_dates;
 	size_t *date_spans; /* (date, start, end) a mention */
 	size_t n_date_spans, cap_date_spans;
+	/* quotes */
+	struct found_quote *quotes;
+	size_t n_quotes, cap_quotes;
 	/* scratch */
 	struct fold fold;
 	struct buf scratch;
@@ -129,7 +141,8 @@ void tag_quality(struct tags *t, const char *text, size_t n);
 void tag_outlet(struct tags *t, struct record *r, const char *text, size_t n);
 void tag_places(struct tags *t, const char *text, size_t n);
 
-/* Writes the tags object of the taggers that are on into out. */
-void tags_json(const struct tags *t, struct buf *out);
+/* Writes the tags object of the taggers that are on into out; text is
+ * the record's text, which the tags were made of. */
+void tags_json(const struct tags *t, const char *text, struct buf *out);
 
 #endif

@@ -205,6 +205,15 @@ test_dates_in_iso_8601() {
 		"$(jq -c '[.tags.dates[].date]' "$WORK/out")"
 }
 
+test_quotes_with_their_speakers() {
+	printf '%s\n' '{"id":"q","text":"“It is normal for NATO to call for a ceasefire,” Foreign Minister Mevlüt Çavuşoğlu said on Oct. 5.\n\n“However, everybody should be present in the solution,” he said.\n\nErdoğan said: \"Armenia must withdraw from the lands it occupies.\"\n\n\"We will return our ancient lands,\" said President Ilham Aliyev. The \"disturbing\" trend went on.\n\nPutin spoke later. \"We ask both sides to stop now,\" he said."}' |
+		"$P" -t quotes -g "$DATA/people.tsv" >"$WORK/out"
+	# the last "he" follows Putin, named since Aliyev spoke: not known who
+	assertEquals "each quote, its speaker, cue and pronoun" \
+		'["It is normal for NATO to call for a ceasefire,","Mevlüt Çavuşoğlu","said",null] ["However, everybody should be present in the solution,","Mevlüt Çavuşoğlu","said",true] ["Armenia must withdraw from the lands it occupies.","Recep Tayyip Erdoğan","said",null] ["We will return our ancient lands,","Ilham Aliyev","said",null] ["We ask both sides to stop now,",null,"said",true]' \
+		"$(jq -c '.text as $t | .tags.quotes[] | . as $q | [($t | explode | .[$q.span[0]:$q.span[1]] | implode), .speaker, .cue, .pronoun]' "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+}
+
 test_a_second_run_changes_nothing() {
 	"$P" "$WORK/seeds.jsonl" >"$WORK/once"
 	"$P" "$WORK/once" >"$WORK/twice"

@@ -1,0 +1,300 @@
+#include "quotes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tags.h"
+#include "utf8.h"
+
+/* Verbs that say who spoke, as they stand in news copy. */
+static const char *const cues[] = {
+	"said", "says", "told", "added", "adds", "stated", "noted", "asked", "stressed",
+	"warned", "explained", "wrote", "insisted", "declared", "underlined", "emphasized",
+	"emphasised", "continued", "replied", "tweeted", "argued", "claimed", "announced",
+	"remarked", "pointed", "urged",
+};
+
+static const char *const pronouns[] = {"he", "she"};
+
+static bool word_in(const char *s, size_t n, const char *const *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(list[i]) == n && memcmp(list[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+static bool is_letter_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+	       c == '\'';
+}
+
+/* One word of s around i: [*start, *end); false when there is none. */
+struct word {
+	size_t start, end;
+};
+
+/* The words of s[from..to), at most max of them, into w. */
+static size_t words_in(const char *s, size_t from, size_t to, struct word *w, size_t max)
+{
+	size_t count = 0;
+	for (size_t i = from; i < to && count < max;) {
+		while (i < to && !is_letter_byte((unsigned char)s[i]))
+			i++;
+		size_t start = i;
+		while (i < to && is_letter_byte((unsigned char)s[i]))
+			i++;
+		if (i > start)
+			w[count++] = (struct word){start, i};
+	}
+	return count;
+}
+
+/* Whether the word starts with a capital (ASCII, or a non-ASCII letter
+ * whose lowercase differs). */
+static bool capitalised(const char *s, const struct word *w)
+{
+	unsigned char c = (unsigned char)s[w->start];
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z';
+	uint32_t cp;
+	size_t k = utf8_decode(s + w->start, w->end - w->start, &cp);
+	return k && ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || cp == 0x130 || cp == 0x15E ||
+		     cp == 0x11E || cp == 0x160 || cp == 0x17D || (cp >= 0x410 && cp <= 0x42F));
+}
+
+static bool lower_equals(const char *s, const struct word *w, const char *const *list,
+			 size_t count)
+{
+	char buf[16];
+	size_t n = w->end - w->start;
+	if (n >= sizeof buf)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[w->start + i];
+		buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	return word_in(buf, n, list, count);
+}
+
+/* A quote found: content [start, end) in bytes, its speaker. */
+struct quote {
+	size_t start, end;
+	size_t speaker_start, speaker_end; /* bytes; 0, 0: none */
+	int name;                          /* index into tags.found, or -1 */
+	const char *cue;
+	bool pronoun;
+};
+
+/* The person mention of the people tagger that lies in [from, to)
+ * (bytes), nearest to `near`; -1 if none. byte_of maps code points. */
+struct places {
+	const char *s;
+	size_t n;
+	size_t byte, cp;
+};
+
+static size_t cp_of(struct places *p, size_t byte)
+{
+	if (byte < p->byte) {
+		p->byte = 0;
+		p->cp = 0;
+	}
+	for (; p->byte < byte && p->byte < p->n; p->byte++)
+		p->cp += ((unsigned char)p->s[p->byte] & 0xC0) != 0x80;
+	return p->cp;
+}
+
+static int person_in(const struct tags *t, struct places *pl, size_t from, size_t to)
+{
+	size_t cf = cp_of(pl, from), ct = cp_of(pl, to);
+	for (size_t i = 0; i < t->n_mentions; i++) {
+		const struct mention *m = &t->mentions[i];
+		if (m->start >= cf && m->end <= ct && t->found[m->name].label == LABEL_PERSON)
+			return (int)m->name;
+	}
+	return -1;
+}
+
+/* The speaker in the words after a closing mark: "…," Çavuşoğlu said /
+ * said Çavuşoğlu / he said. */
+static bool speaker_after(const struct tags *t, struct places *pl, const char *s, size_t n,
+			  size_t at, struct quote *q)
+{
+	size_t to = at;
+	while (to < n && to - at < 120 && s[to] != '.' && s[to] != '\n' && s[to] != '"' &&
+	       !(to + 2 < n && (memcmp(s + to, "\xE2\x80\x9C", 3) == 0)))
+		to++;
+	struct word w[8];
+	size_t count = words_in(s, at, to, w, 8);
+	for (size_t i = 0; i < count; i++) {
+		if (!lower_equals(s, &w[i], cues, sizeof cues / sizeof *cues))
+			continue;
+		q->cue = NULL;
+		for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
+			if (lower_equals(s, &w[i], cues + k, 1))
+				q->cue = cues[k];
+		/* before the verb: a name or a pronoun */
+		if (i > 0) {
+			if (i == 1 && lower_equals(s, &w[0], pronouns, 2)) {
+				q->pronoun = true;
+				q->speaker_start = w[0].start;
+				q->speaker_end = w[0].end;
+				return true;
+			}
+			int name = person_in(t, pl, w[0].start, w[i - 1].end);
+			if (name >= 0 || capitalised(s, &w[i - 1])) {
+				size_t first = i - 1;
+				while (first > 0 && capitalised(s, &w[first - 1]))
+					first--;
+				q->name = name;
+				q->speaker_start = w[first].start;
+				q->speaker_end = w[i - 1].end;
+				return true;
+			}
+			return false;
+		}
+		/* after it: said Çavuşoğlu, said Foreign Minister ... */
+		if (i + 1 < count) {
+			int name = person_in(t, pl, w[i + 1].start, to);
+			size_t last = i + 1;
+			if (name < 0 && !capitalised(s, &w[i + 1]))
+				return false;
+			while (last + 1 < count && capitalised(s, &w[last + 1]) &&
+			       w[last + 1].start - w[last].end <= 1)
+				last++;
+			q->name = name;
+			q->speaker_start = w[i + 1].start;
+			q->speaker_end = w[last].end;
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/* The speaker before an opening mark: Erdoğan said: "…" / Aliyev told
+ * reporters, "…". */
+static bool speaker_before(const struct tags *t, struct places *pl, const char *s, size_t at,
+			   struct quote *q)
+{
+	size_t k = at;
+	while (k > 0 && s[k - 1] == ' ')
+		k--;
+	if (k == 0 || (s[k - 1] != ':' && s[k - 1] != ','))
+		return false;
+	size_t from = k > 160 ? k - 160 : 0;
+	for (size_t j = k - 1; j > from; j--)
+		if (s[j - 1] == '.' || s[j - 1] == '\n' || s[j - 1] == '"') {
+			from = j;
+			break;
+		}
+	struct word w[24];
+	size_t count = words_in(s, from, k, w, 24);
+	for (size_t i = count; i-- > 0;) {
+		if (!lower_equals(s, &w[i], cues, sizeof cues / sizeof *cues))
+			continue;
+		for (size_t c = 0; c < sizeof cues / sizeof *cues; c++)
+			if (lower_equals(s, &w[i], cues + c, 1))
+				q->cue = cues[c];
+		if (i == 0)
+			return false;
+		if (lower_equals(s, &w[i - 1], pronouns, 2)) {
+			q->pronoun = true;
+			q->speaker_start = w[i - 1].start;
+			q->speaker_end = w[i - 1].end;
+			return true;
+		}
+		int name = person_in(t, pl, w[0].start, w[i - 1].end);
+		if (name < 0 && !capitalised(s, &w[i - 1]))
+			return false;
+		size_t first = i - 1;
+		while (first > 0 && capitalised(s, &w[first - 1]))
+			first--;
+		q->name = name;
+		q->speaker_start = w[first].start;
+		q->speaker_end = w[i - 1].end;
+		return true;
+	}
+	return false;
+}
+
+static size_t mark_at(const char *s, size_t n, size_t i, bool opening)
+{
+	if (s[i] == '"')
+		return 1;
+	if (i + 2 < n && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80) {
+		unsigned char c = (unsigned char)s[i + 2];
+		if (opening ? (c == 0x9C || c == 0x9E) : c == 0x9D)
+			return 3;
+	}
+	if (i + 1 < n && (unsigned char)s[i] == 0xC2 &&
+	    (unsigned char)s[i + 1] == (opening ? 0xAB : 0xBB))
+		return 2;
+	return 0;
+}
+
+void tag_quotes(struct tags *t, const char *s, size_t n)
+{
+	t->n_quotes = 0;
+	struct places pl = {s, n, 0, 0};
+	int last_name = -1;
+	size_t last_speaker_start = 0, last_speaker_end = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t open = mark_at(s, n, i, true);
+		if (!open)
+			continue;
+		/* the closing mark, within the paragraph */
+		size_t j = i + open, close = 0;
+		for (; j < n; j++) {
+			if (s[j] == '\n' && j + 1 < n && s[j + 1] == '\n')
+				break;
+			if ((close = mark_at(s, n, j, false)))
+				break;
+		}
+		if (!close) {
+			i = j;
+			continue;
+		}
+		struct quote q = {.start = i + open, .end = j, .name = -1};
+		struct word w[4];
+		if (words_in(s, q.start, q.end, w, 4) < 4) { /* a word in quotes, not a quote */
+			i = j + close - 1;
+			continue;
+		}
+		if (!speaker_after(t, &pl, s, n, j + close, &q))
+			speaker_before(t, &pl, s, i, &q);
+		if (t->n_quotes == t->cap_quotes) {
+			t->cap_quotes = t->cap_quotes ? t->cap_quotes * 2 : 8;
+			t->quotes = xrealloc(t->quotes, t->cap_quotes * sizeof *t->quotes);
+		}
+		struct found_quote *f = &t->quotes[t->n_quotes++];
+		f->start = cp_of(&pl, q.start);
+		f->end = cp_of(&pl, q.end);
+		f->cue = q.cue;
+		f->pronoun = q.pronoun;
+		f->name = -1;
+		f->speaker_off = f->speaker_len = 0;
+		if (q.pronoun) {
+			/* the last named speaker, unless another person was named
+			 * since (then it is not known who) */
+			if (last_speaker_end) {
+				int between = person_in(t, &pl, last_speaker_end, q.speaker_start);
+				if (between < 0 || between == last_name) {
+					f->name = last_name;
+					f->speaker_off = last_speaker_start;
+					f->speaker_len = last_speaker_end - last_speaker_start;
+				}
+			}
+		} else if (q.speaker_end) {
+			f->name = q.name;
+			f->speaker_off = q.speaker_start;
+			f->speaker_len = q.speaker_end - q.speaker_start;
+			last_name = q.name;
+			last_speaker_start = q.speaker_start;
+			last_speaker_end = q.speaker_end;
+		}
+		i = j + close - 1;
+	}
+}
