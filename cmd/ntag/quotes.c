@@ -30,7 +30,7 @@ static bool is_letter_byte(unsigned char c)
 	       c == '\'';
 }
 
-/* One word of s around i: [*start, *end); false when there is none. */
+/* A word of the text: bytes [start, end). */
 struct word {
 	size_t start, end;
 };
@@ -87,15 +87,15 @@ struct quote {
 	bool pronoun;
 };
 
-/* The person mention of the people tagger that lies in [from, to)
- * (bytes), nearest to `near`; -1 if none. byte_of maps code points. */
-struct places {
+/* Code points of byte offsets, found going forward (back to the start
+ * when asked for an earlier one). */
+struct cp_cursor {
 	const char *s;
 	size_t n;
 	size_t byte, cp;
 };
 
-static size_t cp_of(struct places *p, size_t byte)
+static size_t cp_of(struct cp_cursor *p, size_t byte)
 {
 	if (byte < p->byte) {
 		p->byte = 0;
@@ -106,7 +106,9 @@ static size_t cp_of(struct places *p, size_t byte)
 	return p->cp;
 }
 
-static int person_in(const struct tags *t, struct places *pl, size_t from, size_t to)
+/* The first person the people tagger found in [from, to) (bytes), as an
+ * index into tags.found; -1 if none. */
+static int person_in(const struct tags *t, struct cp_cursor *pl, size_t from, size_t to)
 {
 	size_t cf = cp_of(pl, from), ct = cp_of(pl, to);
 	for (size_t i = 0; i < t->n_mentions; i++) {
@@ -119,7 +121,7 @@ static int person_in(const struct tags *t, struct places *pl, size_t from, size_
 
 /* The speaker in the words after a closing mark: "…," Çavuşoğlu said /
  * said Çavuşoğlu / he said. */
-static bool speaker_after(const struct tags *t, struct places *pl, const char *s, size_t n,
+static bool speaker_after(const struct tags *t, struct cp_cursor *pl, const char *s, size_t n,
 			  size_t at, struct quote *q)
 {
 	size_t to = at;
@@ -176,7 +178,7 @@ static bool speaker_after(const struct tags *t, struct places *pl, const char *s
 
 /* The speaker before an opening mark: Erdoğan said: "…" / Aliyev told
  * reporters, "…". */
-static bool speaker_before(const struct tags *t, struct places *pl, const char *s, size_t at,
+static bool speaker_before(const struct tags *t, struct cp_cursor *pl, const char *s, size_t at,
 			   struct quote *q)
 {
 	size_t k = at;
@@ -238,7 +240,7 @@ static size_t mark_at(const char *s, size_t n, size_t i, bool opening)
 void tag_quotes(struct tags *t, const char *s, size_t n)
 {
 	t->n_quotes = 0;
-	struct places pl = {s, n, 0, 0};
+	struct cp_cursor pl = {s, n, 0, 0};
 	int last_name = -1;
 	size_t last_speaker_start = 0, last_speaker_end = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -27,8 +27,10 @@ enum tagger {
 	TAG_QUOTES = 1 << 7,
 };
 
-/* The taggers on by default: all but paragraphs, whose CLD2 pass over the
- * whole text costs six times the rest together. */
+/* The taggers on by default. Off: paragraphs, whose CLD2 pass over the
+ * whole text costs six times the rest together; people, which wants the
+ * user's gazetteer (-g turns it on); dates and quotes, until the
+ * defaults are within their speed target. */
 #define TAGGERS_DEFAULT (TAG_LANG | TAG_QUALITY | TAG_OUTLET | TAG_PLACES)
 #define TAGGERS_ALL (TAGGERS_DEFAULT | TAG_PARAGRAPHS | TAG_PEOPLE | TAG_DATES | TAG_QUOTES)
 
