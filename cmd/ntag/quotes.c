@@ -11,7 +11,8 @@ static const char *const cues[] = {
 	"said", "says", "told", "added", "adds", "stated", "noted", "asked", "stressed",
 	"warned", "explained", "wrote", "insisted", "declared", "underlined", "emphasized",
 	"emphasised", "continued", "replied", "tweeted", "argued", "claimed", "announced",
-	"remarked", "pointed", "urged",
+	"remarked", "pointed", "urged", "noting", "adding", "saying", "stressing", "warning",
+	"explaining", "telling", "asking",
 };
 
 static const char *const pronouns[] = {"he", "she"};
@@ -24,10 +25,25 @@ static bool word_in(const char *s, size_t n, const char *const *list, size_t cou
 	return false;
 }
 
-static bool is_letter_byte(unsigned char c)
+/* The length of the letter at s[i] (a byte of a word: ASCII letters,
+ * hyphens and apostrophes, and characters outside ASCII but for the
+ * punctuation news copy uses: quotes, dashes, no-break spaces); 0 when
+ * s[i] is none. */
+static size_t letter_at(const char *s, size_t i, size_t to)
 {
-	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
-	       c == '\'';
+	unsigned char c = (unsigned char)s[i];
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '\'';
+	if (c == 0xE2 && i + 2 < to && (unsigned char)s[i + 1] == 0x80)
+		return 0; /* U+2000..U+203F: dashes, quotes, ellipsis */
+	if (c == 0xC2 && i + 1 < to &&
+	    ((unsigned char)s[i + 1] == 0xA0 || (unsigned char)s[i + 1] == 0xAB ||
+	     (unsigned char)s[i + 1] == 0xBB))
+		return 0;
+	size_t k = 1;
+	while (i + k < to && ((unsigned char)s[i + k] & 0xC0) == 0x80)
+		k++;
+	return k;
 }
 
 /* A word of the text: bytes [start, end). */
@@ -40,11 +56,13 @@ static size_t words_in(const char *s, size_t from, size_t to, struct word *w, si
 {
 	size_t count = 0;
 	for (size_t i = from; i < to && count < max;) {
-		while (i < to && !is_letter_byte((unsigned char)s[i]))
-			i++;
+		size_t k;
+		while (i < to && !letter_at(s, i, to)) /* a whole character at a time */
+			for (i++; i < to && ((unsigned char)s[i] & 0xC0) == 0x80;)
+				i++;
 		size_t start = i;
-		while (i < to && is_letter_byte((unsigned char)s[i]))
-			i++;
+		while (i < to && (k = letter_at(s, i, to)))
+			i += k;
 		if (i > start)
 			w[count++] = (struct word){start, i};
 	}
@@ -104,6 +122,22 @@ static size_t cp_of(struct cp_cursor *p, size_t byte)
 	for (; p->byte < byte && p->byte < p->n; p->byte++)
 		p->cp += ((unsigned char)p->s[p->byte] & 0xC0) != 0x80;
 	return p->cp;
+}
+
+/* Byte offsets of code points, found going forward. */
+static size_t byte_of(struct cp_cursor *c, size_t cp)
+{
+	if (cp < c->cp) {
+		c->byte = 0;
+		c->cp = 0;
+	}
+	while (c->cp < cp && c->byte < c->n) {
+		c->byte++;
+		while (c->byte < c->n && ((unsigned char)c->s[c->byte] & 0xC0) == 0x80)
+			c->byte++;
+		c->cp++;
+	}
+	return c->byte;
 }
 
 /* The first person the people tagger found in [from, to) (bytes), as an
@@ -237,12 +271,44 @@ static size_t mark_at(const char *s, size_t n, size_t i, bool opening)
 	return 0;
 }
 
+/* The last speaker named before a place: by a quote, or by a person the
+ * people tagger found with a cue verb in the three words after
+ * ("Çavuşoğlu said Turkey was proud"). */
+struct speaker {
+	int name;
+	size_t start, end; /* bytes */
+};
+
+/* Takes in the people tagger's persons with a cue verb after them that
+ * stand before `before` (bytes), from mention *next on. */
+static void indirect_speakers(const struct tags *t, struct cp_cursor *bytes, const char *s,
+			      size_t n, size_t before, size_t *next, struct speaker *last)
+{
+	for (; *next < t->n_mentions; ++*next) {
+		const struct mention *m = &t->mentions[*next];
+		if (t->found[m->name].label != LABEL_PERSON)
+			continue;
+		size_t start = byte_of(bytes, m->start), end = byte_of(bytes, m->end);
+		if (start >= before)
+			return;
+		struct word w[3];
+		size_t to = end + 40 < n ? end + 40 : n;
+		size_t count = words_in(s, end, to, w, 3);
+		for (size_t i = 0; i < count; i++)
+			if (lower_equals(s, &w[i], cues, sizeof cues / sizeof *cues)) {
+				*last = (struct speaker){(int)m->name, start, end};
+				break;
+			}
+	}
+}
+
 void tag_quotes(struct tags *t, const char *s, size_t n)
 {
 	t->n_quotes = 0;
-	struct cp_cursor pl = {s, n, 0, 0};
-	int last_name = -1;
-	size_t last_speaker_start = 0, last_speaker_end = 0;
+	struct cp_cursor pl = {s, n, 0, 0}, bytes = {s, n, 0, 0};
+	struct speaker last = {-1, 0, 0};
+	size_t next_mention = 0, last_quote_end = 0;
+	bool last_quote_speaker = false;
 	for (size_t i = 0; i < n; i++) {
 		size_t open = mark_at(s, n, i, true);
 		if (!open)
@@ -255,18 +321,34 @@ void tag_quotes(struct tags *t, const char *s, size_t n)
 			if ((close = mark_at(s, n, j, false)))
 				break;
 		}
-		if (!close) {
-			i = j;
-			continue;
-		}
 		struct quote q = {.start = i + open, .end = j, .name = -1};
+		if (!close) {
+			/* an opening mark the paragraph does not close: a quote to
+			 * its end when a speaker and a cue stand before it */
+			if (open == 1 || !speaker_before(t, &pl, s, i, &q)) {
+				i = j;
+				continue;
+			}
+			while (q.end > q.start && strchr(" '\"", s[q.end - 1]))
+				q.end--;
+		}
 		struct word w[4];
 		if (words_in(s, q.start, q.end, w, 4) < 4) { /* a word in quotes, not a quote */
 			i = j + close - 1;
 			continue;
 		}
-		if (!speaker_after(t, &pl, s, n, j + close, &q))
+		if (close && !speaker_after(t, &pl, s, n, j + close, &q))
 			speaker_before(t, &pl, s, i, &q);
+		/* A quote without a cue that goes on from the one before, in its
+		 * paragraph or opening the next, is that speaker's. */
+		bool goes_on = false;
+		if (!q.cue && t->n_quotes && last_quote_end) {
+			size_t breaks = 0;
+			for (size_t k = last_quote_end; k < i; k++)
+				breaks += s[k] == '\n' && k + 1 < i && s[k + 1] == '\n';
+			goes_on = breaks == 0 || (breaks == 1 && i > 0 && s[i - 1] == '\n');
+		}
+		indirect_speakers(t, &bytes, s, n, i, &next_mention, &last);
 		if (t->n_quotes == t->cap_quotes) {
 			t->cap_quotes = t->cap_quotes ? t->cap_quotes * 2 : 8;
 			t->quotes = xrealloc(t->quotes, t->cap_quotes * sizeof *t->quotes);
@@ -281,22 +363,31 @@ void tag_quotes(struct tags *t, const char *s, size_t n)
 		if (q.pronoun) {
 			/* the last named speaker, unless another person was named
 			 * since (then it is not known who) */
-			if (last_speaker_end) {
-				int between = person_in(t, &pl, last_speaker_end, q.speaker_start);
-				if (between < 0 || between == last_name) {
-					f->name = last_name;
-					f->speaker_off = last_speaker_start;
-					f->speaker_len = last_speaker_end - last_speaker_start;
+			if (last.end) {
+				int between = person_in(t, &pl, last.end, q.speaker_start);
+				if (between < 0 || between == last.name) {
+					f->name = last.name;
+					f->speaker_off = last.start;
+					f->speaker_len = last.end - last.start;
 				}
 			}
 		} else if (q.speaker_end) {
 			f->name = q.name;
 			f->speaker_off = q.speaker_start;
 			f->speaker_len = q.speaker_end - q.speaker_start;
-			last_name = q.name;
-			last_speaker_start = q.speaker_start;
-			last_speaker_end = q.speaker_end;
+			last = (struct speaker){q.name, q.speaker_start, q.speaker_end};
+		} else if (goes_on && last_quote_speaker) {
+			const struct found_quote *before = &t->quotes[t->n_quotes - 2];
+			f->name = before->name;
+			f->speaker_off = before->speaker_off;
+			f->speaker_len = before->speaker_len;
 		}
-		i = j + close - 1;
+		last_quote_speaker = f->name >= 0 || f->speaker_len;
+		/* where this quote's sentence ends: its paragraph's end or not */
+		size_t e = close ? j + close : j;
+		while (e < n && s[e] != '\n')
+			e++;
+		last_quote_end = e;
+		i = close ? j + close - 1 : j;
 	}
 }
