@@ -363,7 +363,8 @@ void tag_dates(struct tags *t, struct record *r, const char *text, size_t n)
 	gazetteer_match(relatives, &t->fold, false, found_relative, &c);
 	numeric_dates(&c);
 	/* mentions in text order, and the dates in the order of their first */
-	qsort(t->date_spans, t->n_date_spans / 3, 3 * sizeof *t->date_spans, by_start);
+	if (t->n_date_spans) /* qsort takes no null array, even empty */
+		qsort(t->date_spans, t->n_date_spans / 3, 3 * sizeof *t->date_spans, by_start);
 	size_t order[64], seen = 0;
 	for (size_t i = 0; i < t->n_date_spans && seen < t->n_dates; i += 3) {
 		size_t d = t->date_spans[i], k = 0;
@@ -372,7 +373,7 @@ void tag_dates(struct tags *t, struct record *r, const char *text, size_t n)
 		if (k == seen && seen < sizeof order / sizeof *order)
 			order[seen++] = d;
 	}
-	if (seen == t->n_dates) {
+	if (seen && seen == t->n_dates) {
 		struct found_date *sorted = xmalloc((t->n_dates ? t->n_dates : 1) * sizeof *sorted);
 		size_t *index_of = xmalloc((t->n_dates ? t->n_dates : 1) * sizeof *index_of);
 		for (size_t k = 0; k < seen; k++) {

@@ -544,7 +544,8 @@ void tag_people(struct tags *t, const struct people *p, const char *text, size_t
 		gazetteer_match(c.surnames, &t->fold, true, found_surname, &c);
 		gazetteer_free(c.surnames);
 	}
-	qsort(t->mentions, t->n_mentions, sizeof *t->mentions, by_start);
+	if (t->n_mentions) /* qsort takes no null array, even empty */
+		qsort(t->mentions, t->n_mentions, sizeof *t->mentions, by_start);
 	/* names in the order of their first mention */
 	for (size_t i = 0; i < t->n_found; i++)
 		t->found[i].first = SIZE_MAX;
