@@ -78,6 +78,7 @@ UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 NSPLIT_CORE := $(filter-out cmd/nsplit/main.c,$(wildcard cmd/nsplit/*.c))
 NCLEAN_CORE := $(filter-out cmd/nclean/main.c,$(wildcard cmd/nclean/*.c))
 NDEDUP_CORE := $(filter-out cmd/ndedup/main.c,$(wildcard cmd/ndedup/*.c))
+NTAG_CORE := $(filter-out cmd/ntag/main.c,$(wildcard cmd/ntag/*.c))
 FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:test/fuzz/fuzz_%.c=$(BUILD)/test/fuzz/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/fuzz_%.c=build-fuzz/fuzz_%)
@@ -171,6 +172,13 @@ $(BUILD)/test/fuzz/replay_ndedup_%: $(BUILD)/test/fuzz/fuzz_ndedup_%.o $(BUILD)/
 
 $(BUILD)/test/fuzz/fuzz_ndedup_%.o: ALL_CFLAGS += -Icmd/ndedup
 
+$(BUILD)/test/fuzz/replay_ntag_%: $(BUILD)/test/fuzz/fuzz_ntag_%.o $(BUILD)/test/fuzz/replay.o \
+		$(NTAG_CORE:%.c=$(BUILD)/%.o) $(LIB_A)
+	@mkdir -p $(@D)
+	$(LINK) $(ALL_LDFLAGS) -o $@ $^ -Wl,--push-state,--no-as-needed -lcld2_full -Wl,--pop-state $(LIBS)
+
+$(BUILD)/test/fuzz/fuzz_ntag_%.o: ALL_CFLAGS += -Icmd/ntag
+
 # Each tier leaves "passed failed" in $(RESULTS)/<tier>; check adds them up.
 RESULTS := $(BUILD)/results
 
@@ -249,6 +257,11 @@ build-fuzz/fuzz_nclean_%: test/fuzz/fuzz_nclean_%.c $(LIB_SRC) $(NCLEAN_CORE) $(
 build-fuzz/fuzz_ndedup_%: test/fuzz/fuzz_ndedup_%.c $(LIB_SRC) $(NDEDUP_CORE) $(FUZZ_CXX_OBJ)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -Icmd/ndedup -o $@ $< $(LIB_SRC) $(NDEDUP_CORE) -x none $(FUZZ_CXX_OBJ) $(LIBS)
+
+build-fuzz/fuzz_ntag_%: test/fuzz/fuzz_ntag_%.c $(LIB_SRC) $(NTAG_CORE) $(FUZZ_CXX_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -Icmd/ntag -o $@ $< $(LIB_SRC) $(NTAG_CORE) -x none $(FUZZ_CXX_OBJ) \
+		-Wl,--push-state,--no-as-needed -lcld2_full -Wl,--pop-state $(LIBS)
 
 eval: $(BINS)
 	NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/eval-nclean
