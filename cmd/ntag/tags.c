@@ -391,6 +391,22 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 				line_start = cps;
 			}
 		}
+		if (cls == C_LETTER && k == 1) {
+			/* a run of ASCII letters, the common case, at once */
+			size_t j = i;
+			do {
+				h = (h ^ (unsigned char)text[j]) * 0x100000001B3ull;
+				j++;
+			} while (j < n && (unsigned char)text[j] < 0x80 &&
+				 classes[(unsigned char)text[j]] == C_LETTER);
+			chars += (uint32_t)(j - i);
+			cps += j - i;
+			alpha = true;
+			dots = 0;
+			last = C_LETTER;
+			i = j;
+			continue;
+		}
 		for (size_t j = 0; j < k; j++)
 			h = (h ^ (unsigned char)text[i + j]) * 0x100000001B3ull;
 		chars++;
