@@ -161,3 +161,31 @@ size_t utf8_count(const char *str, size_t n)
 		continuation += (s[i] & 0xC0) == 0x80;
 	return n - continuation;
 }
+
+size_t utf8_cursor_cp(struct utf8_cursor *c, size_t byte)
+{
+	if (byte < c->byte) {
+		c->byte = 0;
+		c->cp = 0;
+	}
+	if (byte > c->n)
+		byte = c->n;
+	c->cp += utf8_count(c->s + c->byte, byte - c->byte);
+	c->byte = byte;
+	return c->cp;
+}
+
+size_t utf8_cursor_byte(struct utf8_cursor *c, size_t cp)
+{
+	if (cp < c->cp) {
+		c->byte = 0;
+		c->cp = 0;
+	}
+	while (c->cp < cp && c->byte < c->n) {
+		c->byte++;
+		while (c->byte < c->n && ((unsigned char)c->s[c->byte] & 0xC0) == 0x80)
+			c->byte++;
+		c->cp++;
+	}
+	return c->byte;
+}

@@ -30,4 +30,19 @@ size_t utf8_append_sanitized(struct buf *out, const char *s, size_t n);
 /* Returns the number of code points in valid UTF-8 s[0..n). */
 size_t utf8_count(const char *s, size_t n);
 
+/* A place in valid UTF-8 text s[0..n), as a byte offset and the number of
+ * code points before it, for turning byte offsets into code points and
+ * back when they come mostly in order: each call moves on from the last,
+ * or starts again from the text's start for an earlier place. Offsets
+ * are at character boundaries. */
+struct utf8_cursor {
+	const char *s;
+	size_t n, byte, cp;
+};
+
+/* The code points before byte offset byte. */
+size_t utf8_cursor_cp(struct utf8_cursor *c, size_t byte);
+/* The byte offset of code point cp (n past the end). */
+size_t utf8_cursor_byte(struct utf8_cursor *c, size_t cp);
+
 #endif

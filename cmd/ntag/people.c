@@ -324,27 +324,6 @@ static void titles_init(void)
 
 /* ---- tagging ---------------------------------------------------------------- */
 
-/* Byte offsets of code points, found going forward. */
-struct cursor {
-	const char *s;
-	size_t n, byte, cp;
-};
-
-static size_t byte_of(struct cursor *c, size_t cp)
-{
-	if (cp < c->cp) {
-		c->byte = 0;
-		c->cp = 0;
-	}
-	while (c->cp < cp && c->byte < c->n) {
-		c->byte++;
-		while (c->byte < c->n && ((unsigned char)c->s[c->byte] & 0xC0) == 0x80)
-			c->byte++;
-		c->cp++;
-	}
-	return c->byte;
-}
-
 /* The record's names: each (label, name) once, in t->found. */
 static uint32_t found_name(struct tags *t, unsigned char label, const char *label_name,
 			   const char *name, size_t n)
@@ -392,7 +371,7 @@ static bool taken(const struct tags *t, size_t start, size_t end)
 struct match_ctx {
 	struct tags *t;
 	const struct people *p;
-	struct cursor cur;
+	struct utf8_cursor cur;
 	/* titled names found: folded byte spans, for the surnames' pass */
 	size_t *titled;
 	size_t n_titled, cap_titled;
@@ -488,7 +467,7 @@ static void found_title(void *ctx, const struct gazetteer_match *m)
 	size_t cs = f->from[start], ce = f->from[end];
 	if (taken(t, cs, ce))
 		return;
-	size_t bs = byte_of(&c->cur, cs), be = byte_of(&c->cur, ce);
+	size_t bs = utf8_cursor_byte(&c->cur, cs), be = utf8_cursor_byte(&c->cur, ce);
 	uint32_t name = found_name(t, LABEL_PERSON, "PERSON", c->text + bs, be - bs);
 	add_mention(t, name, cs, ce);
 	add_surname(c, start, end, name);

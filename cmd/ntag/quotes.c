@@ -105,46 +105,11 @@ struct quote {
 	bool pronoun;
 };
 
-/* Code points of byte offsets, found going forward (back to the start
- * when asked for an earlier one). */
-struct cp_cursor {
-	const char *s;
-	size_t n;
-	size_t byte, cp;
-};
-
-static size_t cp_of(struct cp_cursor *p, size_t byte)
-{
-	if (byte < p->byte) {
-		p->byte = 0;
-		p->cp = 0;
-	}
-	for (; p->byte < byte && p->byte < p->n; p->byte++)
-		p->cp += ((unsigned char)p->s[p->byte] & 0xC0) != 0x80;
-	return p->cp;
-}
-
-/* Byte offsets of code points, found going forward. */
-static size_t byte_of(struct cp_cursor *c, size_t cp)
-{
-	if (cp < c->cp) {
-		c->byte = 0;
-		c->cp = 0;
-	}
-	while (c->cp < cp && c->byte < c->n) {
-		c->byte++;
-		while (c->byte < c->n && ((unsigned char)c->s[c->byte] & 0xC0) == 0x80)
-			c->byte++;
-		c->cp++;
-	}
-	return c->byte;
-}
-
 /* The first person the people tagger found in [from, to) (bytes), as an
  * index into tags.found; -1 if none. */
-static int person_in(const struct tags *t, struct cp_cursor *pl, size_t from, size_t to)
+static int person_in(const struct tags *t, struct utf8_cursor *pl, size_t from, size_t to)
 {
-	size_t cf = cp_of(pl, from), ct = cp_of(pl, to);
+	size_t cf = utf8_cursor_cp(pl, from), ct = utf8_cursor_cp(pl, to);
 	for (size_t i = 0; i < t->n_mentions; i++) {
 		const struct mention *m = &t->mentions[i];
 		if (m->start >= cf && m->end <= ct && t->found[m->name].label == LABEL_PERSON)
@@ -155,7 +120,7 @@ static int person_in(const struct tags *t, struct cp_cursor *pl, size_t from, si
 
 /* The speaker in the words after a closing mark: "…," Çavuşoğlu said /
  * said Çavuşoğlu / he said. */
-static bool speaker_after(const struct tags *t, struct cp_cursor *pl, const char *s, size_t n,
+static bool speaker_after(const struct tags *t, struct utf8_cursor *pl, const char *s, size_t n,
 			  size_t at, struct quote *q)
 {
 	size_t to = at;
@@ -212,7 +177,7 @@ static bool speaker_after(const struct tags *t, struct cp_cursor *pl, const char
 
 /* The speaker before an opening mark: Erdoğan said: "…" / Aliyev told
  * reporters, "…". */
-static bool speaker_before(const struct tags *t, struct cp_cursor *pl, const char *s, size_t at,
+static bool speaker_before(const struct tags *t, struct utf8_cursor *pl, const char *s, size_t at,
 			   struct quote *q)
 {
 	size_t k = at;
@@ -281,14 +246,14 @@ struct speaker {
 
 /* Takes in the people tagger's persons with a cue verb after them that
  * stand before `before` (bytes), from mention *next on. */
-static void indirect_speakers(const struct tags *t, struct cp_cursor *bytes, const char *s,
+static void indirect_speakers(const struct tags *t, struct utf8_cursor *bytes, const char *s,
 			      size_t n, size_t before, size_t *next, struct speaker *last)
 {
 	for (; *next < t->n_mentions; ++*next) {
 		const struct mention *m = &t->mentions[*next];
 		if (t->found[m->name].label != LABEL_PERSON)
 			continue;
-		size_t start = byte_of(bytes, m->start), end = byte_of(bytes, m->end);
+		size_t start = utf8_cursor_byte(bytes, m->start), end = utf8_cursor_byte(bytes, m->end);
 		if (start >= before)
 			return;
 		struct word w[3];
@@ -305,7 +270,7 @@ static void indirect_speakers(const struct tags *t, struct cp_cursor *bytes, con
 void tag_quotes(struct tags *t, const char *s, size_t n)
 {
 	t->n_quotes = 0;
-	struct cp_cursor pl = {s, n, 0, 0}, bytes = {s, n, 0, 0};
+	struct utf8_cursor pl = {s, n, 0, 0}, bytes = {s, n, 0, 0};
 	struct speaker last = {-1, 0, 0};
 	size_t next_mention = 0, last_quote_end = 0;
 	bool last_quote_speaker = false;
@@ -354,8 +319,8 @@ void tag_quotes(struct tags *t, const char *s, size_t n)
 			t->quotes = xrealloc(t->quotes, t->cap_quotes * sizeof *t->quotes);
 		}
 		struct found_quote *f = &t->quotes[t->n_quotes++];
-		f->start = cp_of(&pl, q.start);
-		f->end = cp_of(&pl, q.end);
+		f->start = utf8_cursor_cp(&pl, q.start);
+		f->end = utf8_cursor_cp(&pl, q.end);
 		f->cue = q.cue;
 		f->pronoun = q.pronoun;
 		f->name = -1;

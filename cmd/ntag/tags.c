@@ -76,16 +76,6 @@ void tags_free(struct tags *t)
 
 /* ---- language ---------------------------------------------------------- */
 
-/* Code points in s[from..to): the text is valid UTF-8, so they are the
- * bytes that do not continue a sequence. */
-static size_t count_cp(const char *s, size_t from, size_t to)
-{
-	size_t n = 0;
-	for (size_t i = from; i < to; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -206,9 +196,9 @@ void tag_paragraphs(struct tags *t, const char *text, size_t n)
 				best_bytes = bytes;
 			}
 		}
-		cp += count_cp(text, at, i);
+		cp += utf8_count(text + at, i - at);
 		size_t start_cp = cp;
-		cp += count_cp(text, i, end);
+		cp += utf8_count(text + i, end - i);
 		at = end;
 		add_span(t, start_cp, cp, best);
 		i = end;

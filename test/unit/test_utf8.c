@@ -167,6 +167,22 @@ static void test_huge(void)
 	free(text);
 }
 
+static void test_cursor(void)
+{
+	/* a ç ş 東 b: code points 0..4 start at bytes 0, 1, 3, 5, 8 */
+	const char *s = "a\xC3\xA7\xC5\x9F\xE6\x9D\xB1" "b";
+	struct utf8_cursor c = {s, strlen(s), 0, 0};
+	static const size_t bytes[] = {0, 1, 3, 5, 8, 9};
+	for (size_t cp = 0; cp < 6; cp++)
+		CHECK_EQ_SIZE(utf8_cursor_byte(&c, cp), bytes[cp], "code point %zu", cp);
+	for (size_t cp = 6; cp-- > 0;) /* backwards: from the start each time */
+		CHECK_EQ_SIZE(utf8_cursor_cp(&c, bytes[cp]), cp, "byte %zu", bytes[cp]);
+	CHECK_EQ_SIZE(utf8_cursor_byte(&c, 3), 5, "a byte after a code point, on one cursor");
+	CHECK_EQ_SIZE(utf8_cursor_cp(&c, 8), 4, "and a code point after a byte");
+	CHECK_EQ_SIZE(utf8_cursor_byte(&c, 99), 9, "past the end: the end");
+}
+
 UNIT_MAIN(UNIT_TEST(test_empty), UNIT_TEST(test_valid), UNIT_TEST(test_invalid),
 	  UNIT_TEST(test_valid_prefix), UNIT_TEST(test_decode), UNIT_TEST(test_encode_round_trip),
-	  UNIT_TEST(test_count), UNIT_TEST(test_sanitize), UNIT_TEST(test_huge))
+	  UNIT_TEST(test_count), UNIT_TEST(test_sanitize), UNIT_TEST(test_huge),
+	  UNIT_TEST(test_cursor))
