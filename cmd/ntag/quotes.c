@@ -96,6 +96,15 @@ static bool lower_equals(const char *s, const struct word *w, const char *const 
 	return word_in(buf, n, list, count);
 }
 
+/* The cue verb the word is, or NULL. */
+static const char *cue_of(const char *s, const struct word *w)
+{
+	for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
+		if (lower_equals(s, w, cues + k, 1))
+			return cues[k];
+	return NULL;
+}
+
 /* A quote found: content [start, end) in bytes, its speaker. */
 struct quote {
 	size_t start, end;
@@ -118,6 +127,30 @@ static int person_in(const struct tags *t, struct utf8_cursor *pl, size_t from, 
 	return -1;
 }
 
+/* The speaker that ends with word w[i - 1], right before a cue verb: a
+ * pronoun (when pronoun_ok), or a person the people tagger found among
+ * w[0..i), or a run of capitalised words. */
+static bool speaker_before_verb(const struct tags *t, struct utf8_cursor *pl, const char *s,
+				const struct word *w, size_t i, bool pronoun_ok, struct quote *q)
+{
+	if (pronoun_ok && lower_equals(s, &w[i - 1], pronouns, 2)) {
+		q->pronoun = true;
+		q->speaker_start = w[i - 1].start;
+		q->speaker_end = w[i - 1].end;
+		return true;
+	}
+	int name = person_in(t, pl, w[0].start, w[i - 1].end);
+	if (name < 0 && !capitalised(s, &w[i - 1]))
+		return false;
+	size_t first = i - 1;
+	while (first > 0 && capitalised(s, &w[first - 1]))
+		first--;
+	q->name = name;
+	q->speaker_start = w[first].start;
+	q->speaker_end = w[i - 1].end;
+	return true;
+}
+
 /* The speaker in the words after a closing mark: "…," Çavuşoğlu said /
  * said Çavuşoğlu / he said. */
 static bool speaker_after(const struct tags *t, struct utf8_cursor *pl, const char *s, size_t n,
@@ -130,32 +163,13 @@ static bool speaker_after(const struct tags *t, struct utf8_cursor *pl, const ch
 	struct word w[8];
 	size_t count = words_in(s, at, to, w, 8);
 	for (size_t i = 0; i < count; i++) {
-		if (!lower_equals(s, &w[i], cues, sizeof cues / sizeof *cues))
+		const char *cue = cue_of(s, &w[i]);
+		if (!cue)
 			continue;
-		q->cue = NULL;
-		for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
-			if (lower_equals(s, &w[i], cues + k, 1))
-				q->cue = cues[k];
-		/* before the verb: a name or a pronoun */
-		if (i > 0) {
-			if (i == 1 && lower_equals(s, &w[0], pronouns, 2)) {
-				q->pronoun = true;
-				q->speaker_start = w[0].start;
-				q->speaker_end = w[0].end;
-				return true;
-			}
-			int name = person_in(t, pl, w[0].start, w[i - 1].end);
-			if (name >= 0 || capitalised(s, &w[i - 1])) {
-				size_t first = i - 1;
-				while (first > 0 && capitalised(s, &w[first - 1]))
-					first--;
-				q->name = name;
-				q->speaker_start = w[first].start;
-				q->speaker_end = w[i - 1].end;
-				return true;
-			}
-			return false;
-		}
+		q->cue = cue;
+		/* before the verb: a name, or a pronoun right after the mark */
+		if (i > 0)
+			return speaker_before_verb(t, pl, s, w, i, i == 1, q);
 		/* after it: said Çavuşoğlu, said Foreign Minister ... */
 		if (i + 1 < count) {
 			int name = person_in(t, pl, w[i + 1].start, to);
@@ -194,29 +208,11 @@ static bool speaker_before(const struct tags *t, struct utf8_cursor *pl, const c
 	struct word w[24];
 	size_t count = words_in(s, from, k, w, 24);
 	for (size_t i = count; i-- > 0;) {
-		if (!lower_equals(s, &w[i], cues, sizeof cues / sizeof *cues))
+		const char *cue = cue_of(s, &w[i]);
+		if (!cue)
 			continue;
-		for (size_t c = 0; c < sizeof cues / sizeof *cues; c++)
-			if (lower_equals(s, &w[i], cues + c, 1))
-				q->cue = cues[c];
-		if (i == 0)
-			return false;
-		if (lower_equals(s, &w[i - 1], pronouns, 2)) {
-			q->pronoun = true;
-			q->speaker_start = w[i - 1].start;
-			q->speaker_end = w[i - 1].end;
-			return true;
-		}
-		int name = person_in(t, pl, w[0].start, w[i - 1].end);
-		if (name < 0 && !capitalised(s, &w[i - 1]))
-			return false;
-		size_t first = i - 1;
-		while (first > 0 && capitalised(s, &w[first - 1]))
-			first--;
-		q->name = name;
-		q->speaker_start = w[first].start;
-		q->speaker_end = w[i - 1].end;
-		return true;
+		q->cue = cue;
+		return i > 0 && speaker_before_verb(t, pl, s, w, i, true, q);
 	}
 	return false;
 }
@@ -260,7 +256,7 @@ static void indirect_speakers(const struct tags *t, struct utf8_cursor *bytes, c
 		size_t to = end + 40 < n ? end + 40 : n;
 		size_t count = words_in(s, end, to, w, 3);
 		for (size_t i = 0; i < count; i++)
-			if (lower_equals(s, &w[i], cues, sizeof cues / sizeof *cues)) {
+			if (cue_of(s, &w[i])) {
 				*last = (struct speaker){(int)m->name, start, end};
 				break;
 			}
