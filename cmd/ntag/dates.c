@@ -119,31 +119,6 @@ struct dates_ctx {
 	int y, m, d; /* the record's date */
 };
 
-static void add_date(struct tags *t, const char *iso, size_t start, size_t end)
-{
-	struct found_date *f = NULL;
-	for (size_t i = 0; i < t->n_dates && !f; i++)
-		if (strcmp(t->dates[i].iso, iso) == 0)
-			f = &t->dates[i];
-	if (!f) {
-		if (t->n_dates == t->cap_dates) {
-			t->cap_dates = t->cap_dates ? t->cap_dates * 2 : 8;
-			t->dates = xrealloc(t->dates, t->cap_dates * sizeof *t->dates);
-		}
-		f = &t->dates[t->n_dates++];
-		snprintf(f->iso, sizeof f->iso, "%s", iso);
-		f->count = 0;
-	}
-	f->count++;
-	if (t->n_date_spans + 3 > t->cap_date_spans) {
-		t->cap_date_spans = t->cap_date_spans ? t->cap_date_spans * 2 : 24;
-		t->date_spans = xrealloc(t->date_spans, t->cap_date_spans * sizeof *t->date_spans);
-	}
-	t->date_spans[t->n_date_spans++] = (size_t)(f - t->dates);
-	t->date_spans[t->n_date_spans++] = start;
-	t->date_spans[t->n_date_spans++] = end;
-}
-
 /* Reads a number of 1 to max_digits digits at s[*i], and an ordinal's
  * suffix after it (5th); -1 when there is none, when there are more
  * digits, or when letters run on after it. */
@@ -196,7 +171,7 @@ static void emit(struct dates_ctx *c, int y, int m, int d, size_t fs, size_t fe)
 		snprintf(iso, sizeof iso, "%04d-%02d-%02d", guess_year(c, m, d), m, d);
 	else
 		snprintf(iso, sizeof iso, "--%02d-%02d", m, d);
-	add_date(c->t, iso, f->from[fs], f->from[fe]);
+	span_groups_add(&c->t->dates, iso, f->from[fs], f->from[fe]);
 }
 
 static void found_name(void *ctx, const struct gazetteer_match *m)
@@ -344,17 +319,10 @@ static void numeric_dates(struct dates_ctx *c)
 	}
 }
 
-static int by_start(const void *a, const void *b)
-{
-	const size_t *x = a, *y = b;
-	return x[1] < y[1] ? -1 : x[1] > y[1];
-}
-
 void tag_dates(struct tags *t, struct record *r, const char *text, size_t n)
 {
 	pthread_once(&names_once, names_init);
-	t->n_dates = 0;
-	t->n_date_spans = 0;
+	span_groups_clear(&t->dates);
 	if (!(t->on & (TAG_PLACES | TAG_PEOPLE)))
 		fold_text(text, n, &t->fold);
 	struct dates_ctx c = {.t = t};
@@ -362,28 +330,6 @@ void tag_dates(struct tags *t, struct record *r, const char *text, size_t n)
 	gazetteer_match(names, &t->fold, true, found_name, &c);
 	gazetteer_match(relatives, &t->fold, false, found_relative, &c);
 	numeric_dates(&c);
-	/* mentions in text order, and the dates in the order of their first */
-	if (t->n_date_spans) /* qsort takes no null array, even empty */
-		qsort(t->date_spans, t->n_date_spans / 3, 3 * sizeof *t->date_spans, by_start);
-	size_t order[64], seen = 0;
-	for (size_t i = 0; i < t->n_date_spans && seen < t->n_dates; i += 3) {
-		size_t d = t->date_spans[i], k = 0;
-		while (k < seen && order[k] != d)
-			k++;
-		if (k == seen && seen < sizeof order / sizeof *order)
-			order[seen++] = d;
-	}
-	if (seen && seen == t->n_dates) {
-		struct found_date *sorted = xmalloc((t->n_dates ? t->n_dates : 1) * sizeof *sorted);
-		size_t *index_of = xmalloc((t->n_dates ? t->n_dates : 1) * sizeof *index_of);
-		for (size_t k = 0; k < seen; k++) {
-			sorted[k] = t->dates[order[k]];
-			index_of[order[k]] = k;
-		}
-		memcpy(t->dates, sorted, seen * sizeof *sorted);
-		for (size_t i = 0; i < t->n_date_spans; i += 3)
-			t->date_spans[i] = index_of[t->date_spans[i]];
-		free(sorted);
-		free(index_of);
-	}
+	/* three passes found them: mentions in text order, dates by the first */
+	span_groups_sort(&t->dates);
 }

@@ -318,7 +318,7 @@ static double number_of(const struct tags *t, enum field f)
 	case F_TOP_2GRAM: return q->top_ngram_frac[0];
 	case F_TOP_3GRAM: return q->top_ngram_frac[1];
 	case F_TOP_4GRAM: return q->top_ngram_frac[2];
-	case F_COUNTRIES: return (double)t->n_countries;
+	case F_COUNTRIES: return (double)t->countries.n;
 	case F_PEOPLE:
 	case F_ORGS: {
 		unsigned label = f == F_PEOPLE ? LABEL_PERSON : LABEL_ORG;
@@ -357,8 +357,7 @@ static bool eval_cmp(const struct expr *e, const struct tags *t)
 	if (kind == LIST) {
 		bool has = false;
 		if (e->field == F_COUNTRIES) {
-			for (size_t i = 0; i < t->n_countries && !has; i++)
-				has = strcasecmp(t->countries[i].code, e->value) == 0;
+			has = span_groups_has(&t->countries, e->value);
 		} else {
 			/* a name, without regard to ASCII case */
 			unsigned label = e->field == F_PEOPLE ? LABEL_PERSON : LABEL_ORG;

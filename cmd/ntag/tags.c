@@ -1,8 +1,10 @@
 #include "tags.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 #include <xxhash.h>
 
@@ -58,12 +60,10 @@ void tags_free(struct tags *t)
 	langid_free(&t->langid);
 	free(t->spans);
 	buf_free(&t->outlet);
-	free(t->countries);
-	free(t->country_spans);
+	span_groups_free(&t->countries);
 	free(t->found);
 	free(t->mentions);
-	free(t->dates);
-	free(t->date_spans);
+	span_groups_free(&t->dates);
 	free(t->quotes);
 	buf_free(&t->names);
 	fold_free(&t->fold);
@@ -645,42 +645,9 @@ static void countries_init(void)
 	buf_free(&folded);
 }
 
-struct places_ctx {
-	struct tags *t;
-};
-
-static void add_country_span(struct tags *t, uint32_t value, size_t start, size_t end)
-{
-	struct country *c = NULL;
-	for (size_t i = 0; i < t->n_countries; i++)
-		if (memcmp(t->countries[i].code, country_codes[value], 2) == 0)
-			c = &t->countries[i];
-	if (!c) {
-		if (t->n_countries == t->cap_countries) {
-			t->cap_countries = t->cap_countries ? t->cap_countries * 2 : 16;
-			t->countries = xrealloc(t->countries, t->cap_countries * sizeof *t->countries);
-		}
-		c = &t->countries[t->n_countries++];
-		memcpy(c->code, country_codes[value], 2);
-		c->code[2] = '\0';
-		c->count = 0;
-	}
-	c->count++;
-	if (t->n_country_spans + 3 > t->cap_country_spans) {
-		t->cap_country_spans = t->cap_country_spans ? t->cap_country_spans * 2 : 64;
-		t->country_spans =
-			xrealloc(t->country_spans, t->cap_country_spans * sizeof *t->country_spans);
-	}
-	/* (country index, start, end) in mention order */
-	t->country_spans[t->n_country_spans++] = (size_t)(c - t->countries);
-	t->country_spans[t->n_country_spans++] = start;
-	t->country_spans[t->n_country_spans++] = end;
-}
-
 static void found_place(void *ctx, const struct gazetteer_match *m)
 {
-	struct places_ctx *p = ctx;
-	struct tags *t = p->t;
+	struct tags *t = ctx;
 	const struct fold *f = &t->fold;
 	/* A name is a proper noun: capitalised; a short one (US, UK, UAE) in
 	 * capitals throughout. */
@@ -695,7 +662,8 @@ static void found_place(void *ctx, const struct gazetteer_match *m)
 		for (size_t j = 0; j < i; j++)
 			again = again || values[j] == values[i];
 		if (values[i] != NO_COUNTRY && !again)
-			add_country_span(t, values[i], f->from[m->start], f->from[m->end]);
+			span_groups_add(&t->countries, country_codes[values[i]], f->from[m->start],
+					f->from[m->end]);
 	}
 }
 
@@ -703,11 +671,105 @@ void tag_places(struct tags *t, const char *text, size_t n)
 {
 	if (!countries)
 		countries_init();
-	t->n_countries = 0;
-	t->n_country_spans = 0;
+	span_groups_clear(&t->countries);
 	fold_text(text, n, &t->fold);
-	struct places_ctx ctx = {t};
-	gazetteer_match(countries, &t->fold, true, found_place, &ctx);
+	gazetteer_match(countries, &t->fold, true, found_place, t);
+}
+
+/* ---- groups of spans ------------------------------------------------------ */
+
+void span_groups_clear(struct span_groups *g)
+{
+	g->n = 0;
+	g->n_spans = 0;
+}
+
+void span_groups_free(struct span_groups *g)
+{
+	free(g->items);
+	free(g->spans);
+	memset(g, 0, sizeof *g);
+}
+
+void span_groups_add(struct span_groups *g, const char *key, size_t start, size_t end)
+{
+	size_t i = 0;
+	while (i < g->n && strcmp(g->items[i].key, key) != 0)
+		i++;
+	if (i == g->n) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? g->cap * 2 : 16;
+			g->items = xrealloc(g->items, g->cap * sizeof *g->items);
+		}
+		snprintf(g->items[i].key, sizeof g->items[i].key, "%s", key);
+		g->items[i].count = 0;
+		g->n++;
+	}
+	g->items[i].count++;
+	if (g->n_spans + 3 > g->cap_spans) {
+		g->cap_spans = g->cap_spans ? g->cap_spans * 2 : 48;
+		g->spans = xrealloc(g->spans, g->cap_spans * sizeof *g->spans);
+	}
+	g->spans[g->n_spans++] = i;
+	g->spans[g->n_spans++] = start;
+	g->spans[g->n_spans++] = end;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+void span_groups_sort(struct span_groups *g)
+{
+	if (!g->n_spans) /* qsort takes no null array, even empty */
+		return;
+	qsort(g->spans, g->n_spans / 3, 3 * sizeof *g->spans, by_start);
+	/* the groups renumbered in the order of their first mention */
+	size_t *index_of = xmalloc(g->n * sizeof *index_of);
+	for (size_t i = 0; i < g->n; i++)
+		index_of[i] = SIZE_MAX;
+	struct span_group *sorted = xmalloc(g->n * sizeof *sorted);
+	size_t seen = 0;
+	for (size_t i = 0; i < g->n_spans; i += 3) {
+		size_t k = g->spans[i];
+		if (index_of[k] == SIZE_MAX) {
+			index_of[k] = seen;
+			sorted[seen++] = g->items[k];
+		}
+		g->spans[i] = index_of[k];
+	}
+	memcpy(g->items, sorted, g->n * sizeof *sorted);
+	free(sorted);
+	free(index_of);
+}
+
+bool span_groups_has(const struct span_groups *g, const char *key)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (strcasecmp(g->items[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+void span_groups_json(const struct span_groups *g, const char *name, struct buf *out)
+{
+	buf_addc(out, '[');
+	for (size_t i = 0; i < g->n; i++) {
+		buf_printf(out, "%s{\"%s\":", i ? "," : "", name);
+		json_append_string(out, g->items[i].key, strlen(g->items[i].key));
+		buf_printf(out, ",\"count\":%u,\"spans\":[", (unsigned)g->items[i].count);
+		bool any = false;
+		for (size_t s = 0; s < g->n_spans; s += 3)
+			if (g->spans[s] == i) {
+				buf_printf(out, "%s[%zu,%zu]", any ? "," : "", g->spans[s + 1],
+					   g->spans[s + 2]);
+				any = true;
+			}
+		buf_adds(out, "]}");
+	}
+	buf_addc(out, ']');
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -759,20 +821,8 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		first = false;
 	}
 	if (t->on & TAG_PLACES) {
-		buf_printf(out, "%s\"countries\":[", first ? "" : ",");
-		for (size_t c = 0; c < t->n_countries; c++) {
-			buf_printf(out, "%s{\"code\":\"%s\",\"count\":%u,\"spans\":[", c ? "," : "",
-				   t->countries[c].code, (unsigned)t->countries[c].count);
-			bool any = false;
-			for (size_t s = 0; s < t->n_country_spans; s += 3)
-				if (t->country_spans[s] == c) {
-					buf_printf(out, "%s[%zu,%zu]", any ? "," : "", t->country_spans[s + 1],
-						   t->country_spans[s + 2]);
-					any = true;
-				}
-			buf_adds(out, "]}");
-		}
-		buf_addc(out, ']');
+		buf_printf(out, "%s\"countries\":", first ? "" : ",");
+		span_groups_json(&t->countries, "code", out);
 		first = false;
 	}
 	if (t->on & TAG_PEOPLE) {
@@ -836,20 +886,8 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		buf_addc(out, ']');
 	}
 	if (t->on & TAG_DATES) {
-		buf_printf(out, "%s\"dates\":[", first ? "" : ",");
-		for (size_t d = 0; d < t->n_dates; d++) {
-			buf_printf(out, "%s{\"date\":\"%s\",\"count\":%u,\"spans\":[", d ? "," : "",
-				   t->dates[d].iso, (unsigned)t->dates[d].count);
-			bool any = false;
-			for (size_t s = 0; s < t->n_date_spans; s += 3)
-				if (t->date_spans[s] == d) {
-					buf_printf(out, "%s[%zu,%zu]", any ? "," : "", t->date_spans[s + 1],
-						   t->date_spans[s + 2]);
-					any = true;
-				}
-			buf_adds(out, "]}");
-		}
-		buf_addc(out, ']');
+		buf_printf(out, "%s\"dates\":", first ? "" : ",");
+		span_groups_json(&t->dates, "date", out);
 	}
 	buf_addc(out, '}');
 }

@@ -45,10 +45,6 @@ struct found_name {
 	size_t first;              /* its first mention */
 };
 
-struct found_date {
-	char iso[16];
-	uint32_t count;
-};
 
 struct found_quote {
 	size_t start, end;             /* the words quoted, code points */
@@ -81,11 +77,32 @@ struct quality {
 struct word;
 struct ngram_slot;
 
-struct country {
-	char code[3];
+/* Values found in a text, each once with the count of its mentions, and
+ * the mentions as code-point spans: the countries and the dates. */
+struct span_group {
+	char key[16];
 	uint32_t count;
-	size_t spans_off; /* into tags.country_spans: count pairs */
 };
+
+struct span_groups {
+	struct span_group *items;
+	size_t n, cap;
+	size_t *spans; /* (group, start, end) a mention, in the order added */
+	size_t n_spans, cap_spans;
+};
+
+void span_groups_clear(struct span_groups *g);
+void span_groups_free(struct span_groups *g);
+/* Adds a mention [start, end) of key (at most 15 bytes). */
+void span_groups_add(struct span_groups *g, const char *key, size_t start, size_t end);
+/* Puts the mentions in text order, and the groups in the order of their
+ * first mention. */
+void span_groups_sort(struct span_groups *g);
+/* Whether key was found, without regard to ASCII case. */
+bool span_groups_has(const struct span_groups *g, const char *key);
+/* Appends [{"<name>":key,"count":n,"spans":[[s,e],...]},...]. */
+void span_groups_json(const struct span_groups *g, const char *name, struct buf *out);
+
 
 struct tags {
 	unsigned on;
@@ -102,10 +119,7 @@ struct tags {
 	struct buf outlet;
 	const char *outlet_from; /* "site", "title", "credit", "dateline", "url"; NULL: none */
 	/* places */
-	struct country *countries;
-	size_t n_countries, cap_countries;
-	size_t *country_spans; /* per country, in mention order, start and end */
-	size_t n_country_spans, cap_country_spans;
+	struct span_groups countries; /* keyed by ISO 3166-1 code */
 	/* people */
 	struct found_name *found;
 	size_t n_found, cap_found;
@@ -113,10 +127,7 @@ struct tags {
 	size_t n_mentions, cap_mentions;
 	struct buf names;
 	/* dates */
-	struct found_date *dates;
-	size_t n_dates, cap_dates;
-	size_t *date_spans; /* (date, start, end) a mention */
-	size_t n_date_spans, cap_date_spans;
+	struct span_groups dates; /* keyed by ISO 8601 date */
 	/* quotes */
 	struct found_quote *quotes;
 	size_t n_quotes, cap_quotes;
