@@ -88,12 +88,14 @@ static struct entry *find(const struct gazetteer *g, uint64_t h, const char *s, 
 	return NULL;
 }
 
-static void put(struct entry *t, size_t cap, struct entry e)
+/* Puts e in the table at its slot; returns where. */
+static struct entry *put(struct entry *t, size_t cap, struct entry e)
 {
 	size_t i = slot_of(e.hash, cap);
 	while (t[i].hash)
 		i = (i + 1) & (cap - 1);
 	t[i] = e;
+	return &t[i];
 }
 
 void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t value)
@@ -123,7 +125,7 @@ void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 			g->table = t;
 			g->cap = cap;
 		}
-		put(g->table, g->cap, (struct entry){h, (uint32_t)g->bytes.len, (uint32_t)n, 0});
+		e = put(g->table, g->cap, (struct entry){h, (uint32_t)g->bytes.len, (uint32_t)n, 0});
 		buf_add(&g->bytes, folded, n);
 		g->used++;
 		if (n > g->max_len)
@@ -134,7 +136,6 @@ void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 				 (i == 0 || !fold_is_word_byte((unsigned char)folded[i - 1]));
 		if (words > g->max_words)
 			g->max_words = words;
-		e = find(g, h, folded, n);
 	}
 	/* the value just added to this name again (aliases of one entry come
 	 * together); a repeat further back is left for the caller, as a
