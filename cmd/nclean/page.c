@@ -161,52 +161,188 @@ bool page_is_chrome(const char *s, size_t n)
 	return !f.ends_closed;
 }
 
+/* Whether the character starting at s[i] (of the n bytes of s) is a
+ * letter or a digit; *k is its length. */
+static bool is_alnum_at(const char *s, size_t n, size_t i, size_t *k)
+{
+	uint32_t cp;
+	*k = chars_decode(s + i, n - i, &cp);
+	if (!*k) {
+		*k = 1;
+		return false;
+	}
+	utf8proc_category_t cat = chars_category(cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
+/* Trims s[0..*n) to its first and last letter or digit: the arrows,
+ * bullets and signs a menu item wears ("Home \u203A", "\u2261 Menu").
+ * ASCII bytes are told by their class, the rest decoded. */
+static const char *trim_signs(const char *s, size_t *n)
+{
+	size_t a = 0, b = *n, k;
+	while (a < b) {
+		unsigned char c = (unsigned char)s[a];
+		if (c < 0x80 ? isalnum(c) : is_alnum_at(s, b, a, &k))
+			break;
+		a += c < 0x80 ? 1 : k;
+	}
+	while (b > a) {
+		unsigned char c = (unsigned char)s[b - 1];
+		if (c < 0x80) {
+			if (isalnum(c))
+				break;
+			b--;
+			continue;
+		}
+		size_t start = b - 1;
+		while (start > a && ((unsigned char)s[start] & 0xC0) == 0x80)
+			start--;
+		if (is_alnum_at(s, b, start, &k))
+			break;
+		b = start;
+	}
+	*n = b - a;
+	return s + a;
+}
+
+/* The slot of an ASCII word s[0..n) (n > 0) in page_is_interface's
+ * filter: of its length and its first and last bytes, lowercased. */
+static size_t filter_slot(const char *s, size_t n)
+{
+	unsigned first = (unsigned char)s[0] | 0x20, last = (unsigned char)s[n - 1] | 0x20;
+	return (n * 97 + first * 31 + last) & 1023;
+}
+
 bool page_is_interface(const char *s, size_t n, struct buf *scratch)
 {
+	/* The words of a site's interface, in the languages of the cookie
+	 * rule and a few more, folded as rule_fold folds: menus, accounts,
+	 * search, legal pages, sharing and printing, the boxes of links to
+	 * other stories, and advertising labels. A line is one of them when
+	 * it is the word, less the signs at its edges. English words that
+	 * end many a hard-wrapped line of prose ("... per" / "share") are
+	 * not among them. */
 	static const char *const words[] = {
+		/* en */
 		"home", "menu", "search", "login", "log in", "logout", "log out", "sign in",
 		"sign up", "register", "subscribe", "contact", "contact us", "about", "about us",
-		"privacy", "privacy policy", "terms", "terms of use", "terms of service",
-		"terms & conditions", "terms and conditions", "cookie policy", "sitemap", "rss",
-		"newsletter", "advertise", "back to top", "skip to content", "skip to main content",
+		"privacy", "privacy policy", "privacy notice", "terms", "terms of use",
+		"terms of service", "terms & conditions", "terms and conditions", "cookie policy",
+		"sitemap", "site map", "rss", "newsletter", "advertise", "advertisement",
+		"back to top", "skip to content", "skip to main content", "share this",
+		"share this story", "share this article", "read more", "related articles",
+		"related stories", "related posts",
+		"recommended stories", "you may also like", "most popular", "most read",
+		"about the author", "leave a reply", "leave a comment",
 		"facebook", "twitter", "instagram", "youtube", "linkedin", "whatsapp", "pinterest",
+		/* de */
 		"impressum", "datenschutz", "kontakt", "suche", "anmelden", "startseite",
-		"accueil", "connexion", "rechercher", "mentions l\xC3\xA9gales", "inicio", "buscar",
-		"contacto", "cerca", "contatti", "anasayfa", "ana sayfa", "giri\xC5\x9F",
-		"ileti\xC5\x9Fim", "arama", "k\xC3\xBCnye",
+		"men\xC3\xBC", "teilen", "drucken", "anzeige", "werbung", "mehr zum thema",
+		/* fr */
+		"accueil", "connexion", "rechercher", "mentions l\xC3\xA9gales", "partager",
+		"imprimer", "publicit\xC3\xA9", "plan du site", "lire aussi", "\xC3\xA0 lire aussi",
+		/* es, it, pt */
+		"inicio", "buscar", "contacto", "men\xC3\xBA", "compartir", "imprimir",
+		"publicidad", "aviso legal", "mapa del sitio", "iniciar sesi\xC3\xB3n",
+		"cerca", "contatti", "condividi", "pubblicit\xC3\xA0", "accedi",
+		"chi siamo", "in\xC3\xAD" "cio", "p\xC3\xA1gina inicial", "pesquisar", "contato",
+		"compartilhar", "publicidade",
+		/* nl, pl */
+		"zoeken", "inloggen", "szukaj", "zaloguj", "udost\xC4\x99pnij",
+		/* tr */
+		"anasayfa", "ana sayfa", "giri\xC5\x9F", "ileti\xC5\x9Fim", "arama",
+		"k\xC3\xBCnye", "payla\xC5\x9F", "yazd\xC4\xB1r", "hakk\xC4\xB1m\xC4\xB1zda",
+		/* ru: поиск, главная, контакты, меню, войти, регистрация, рубрики,
+		 * свежие записи, реклама, поделиться, перейти к контенту */
 		"\xD0\xBF\xD0\xBE\xD0\xB8\xD1\x81\xD0\xBA",
 		"\xD0\xB3\xD0\xBB\xD0\xB0\xD0\xB2\xD0\xBD\xD0\xB0\xD1\x8F",
-		"\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x82\xD0\xB0\xD0\xBA\xD1\x82\xD1\x8B", NULL};
+		"\xD0\xBA\xD0\xBE\xD0\xBD\xD1\x82\xD0\xB0\xD0\xBA\xD1\x82\xD1\x8B",
+		"\xD0\xBC\xD0\xB5\xD0\xBD\xD1\x8E",
+		"\xD0\xB2\xD0\xBE\xD0\xB9\xD1\x82\xD0\xB8",
+		"\xD1\x80\xD0\xB5\xD0\xB3\xD0\xB8\xD1\x81\xD1\x82\xD1\x80\xD0\xB0\xD1\x86\xD0\xB8\xD1\x8F",
+		"\xD1\x80\xD1\x83\xD0\xB1\xD1\x80\xD0\xB8\xD0\xBA\xD0\xB8",
+		"\xD1\x81\xD0\xB2\xD0\xB5\xD0\xB6\xD0\xB8\xD0\xB5 \xD0\xB7\xD0\xB0\xD0\xBF\xD0\xB8\xD1\x81\xD0\xB8",
+		"\xD1\x80\xD0\xB5\xD0\xBA\xD0\xBB\xD0\xB0\xD0\xBC\xD0\xB0",
+		"\xD0\xBF\xD0\xBE\xD0\xB4\xD0\xB5\xD0\xBB\xD0\xB8\xD1\x82\xD1\x8C\xD1\x81\xD1\x8F",
+		"\xD0\xBF\xD0\xB5\xD1\x80\xD0\xB5\xD0\xB9\xD1\x82\xD0\xB8 \xD0\xBA \xD0\xBA\xD0\xBE\xD0\xBD\xD1\x82\xD0\xB5\xD0\xBD\xD1\x82\xD1\x83",
+		/* ja: ホーム, ログイン, 検索, メニュー, サイトマップ, プライバシーポリシー, お問い合わせ, 免責事項, 関連記事, 新着記事, 人気記事, カテゴリー */
+		"\xE3\x83\x9B\xE3\x83\xBC\xE3\x83\xA0",
+		"\xE3\x83\xAD\xE3\x82\xB0\xE3\x82\xA4\xE3\x83\xB3", "\xE6\xA4\x9C\xE7\xB4\xA2",
+		"\xE3\x83\xA1\xE3\x83\x8B\xE3\x83\xA5\xE3\x83\xBC",
+		"\xE3\x82\xB5\xE3\x82\xA4\xE3\x83\x88\xE3\x83\x9E\xE3\x83\x83\xE3\x83\x97",
+		"\xE3\x83\x97\xE3\x83\xA9\xE3\x82\xA4\xE3\x83\x90\xE3\x82\xB7\xE3\x83\xBC\xE3\x83\x9D\xE3\x83\xAA\xE3\x82\xB7\xE3\x83\xBC",
+		"\xE3\x81\x8A\xE5\x95\x8F\xE3\x81\x84\xE5\x90\x88\xE3\x82\x8F\xE3\x81\x9B",
+		"\xE5\x85\x8D\xE8\xB2\xAC\xE4\xBA\x8B\xE9\xA0\x85",
+		"\xE9\x96\xA2\xE9\x80\xA3\xE8\xA8\x98\xE4\xBA\x8B",
+		"\xE6\x96\xB0\xE7\x9D\x80\xE8\xA8\x98\xE4\xBA\x8B",
+		"\xE4\xBA\xBA\xE6\xB0\x97\xE8\xA8\x98\xE4\xBA\x8B",
+		"\xE3\x82\xAB\xE3\x83\x86\xE3\x82\xB4\xE3\x83\xAA\xE3\x83\xBC",
+		/* zh: 首页, 首頁, 登录, 登入, 注册, 搜索, 关于我们, 關於我們, 联系我们, 聯絡我們, 隐私政策, 网站地图, 相关文章, 分享, 返回顶部 */
+		"\xE9\xA6\x96\xE9\xA1\xB5", "\xE9\xA6\x96\xE9\xA0\x81", "\xE7\x99\xBB\xE5\xBD\x95",
+		"\xE7\x99\xBB\xE5\x85\xA5", "\xE6\xB3\xA8\xE5\x86\x8C", "\xE6\x90\x9C\xE7\xB4\xA2",
+		"\xE5\x85\xB3\xE4\xBA\x8E\xE6\x88\x91\xE4\xBB\xAC",
+		"\xE9\x97\x9C\xE6\x96\xBC\xE6\x88\x91\xE5\x80\x91",
+		"\xE8\x81\x94\xE7\xB3\xBB\xE6\x88\x91\xE4\xBB\xAC",
+		"\xE8\x81\xAF\xE7\xB5\xA1\xE6\x88\x91\xE5\x80\x91",
+		"\xE9\x9A\x90\xE7\xA7\x81\xE6\x94\xBF\xE7\xAD\x96",
+		"\xE7\xBD\x91\xE7\xAB\x99\xE5\x9C\xB0\xE5\x9B\xBE",
+		"\xE7\x9B\xB8\xE5\x85\xB3\xE6\x96\x87\xE7\xAB\xA0", "\xE5\x88\x86\xE4\xBA\xAB",
+		"\xE8\xBF\x94\xE5\x9B\x9E\xE9\xA1\xB6\xE9\x83\xA8",
+		/* ko: 홈, 로그인, 회원가입, 검색, 인쇄하기, 목록, 뒤로가기, 이용약관, 개인정보처리방침 */
+		"\xED\x99\x88", "\xEB\xA1\x9C\xEA\xB7\xB8\xEC\x9D\xB8",
+		"\xED\x9A\x8C\xEC\x9B\x90\xEA\xB0\x80\xEC\x9E\x85", "\xEA\xB2\x80\xEC\x83\x89",
+		"\xEC\x9D\xB8\xEC\x87\x84\xED\x95\x98\xEA\xB8\xB0", "\xEB\xAA\xA9\xEB\xA1\x9D",
+		"\xEB\x92\xA4\xEB\xA1\x9C\xEA\xB0\x80\xEA\xB8\xB0",
+		"\xEC\x9D\xB4\xEC\x9A\xA9\xEC\x95\xBD\xEA\xB4\x80",
+		"\xEA\xB0\x9C\xEC\x9D\xB8\xEC\xA0\x95\xEB\xB3\xB4\xEC\xB2\x98\xEB\xA6\xAC\xEB\xB0\xA9\xEC\xB9\xA8",
+		NULL};
 	enum { WORDS = sizeof words / sizeof *words - 1, LONGEST = 40 };
 	static size_t lens[WORDS];
-	/* the ASCII words by length, in order: ascii[by_len[k]..by_len[k + 1]) */
-	static unsigned char by_len[LONGEST + 2], ascii[WORDS];
+	/* The words by length, in order: those of length len are
+	 * order[k][by_len[k][len]..by_len[k][len + 1]), with k 0 for the
+	 * ASCII words and 1 for all of them. */
+	static unsigned char by_len[2][LONGEST + 2], order[2][WORDS];
+	/* A filter of the ASCII words' lengths, first and last bytes: most
+	 * lines are ruled out by it at once. */
+	static uint64_t filter[16];
 	static bool ready;
 	if (!ready) {
-		size_t k = 0;
-		for (size_t w = 0; w < WORDS; w++)
+		for (size_t w = 0; w < WORDS; w++) {
 			lens[w] = strlen(words[w]);
-		for (size_t len = 0; len <= LONGEST; len++) {
-			by_len[len] = (unsigned char)k;
-			for (size_t w = 0; w < WORDS; w++) {
-				bool is_ascii = lens[w] == len;
-				for (size_t b = 0; b < lens[w] && is_ascii; b++)
-					is_ascii = (unsigned char)words[w][b] < 0x80;
-				if (is_ascii)
-					ascii[k++] = (unsigned char)w;
-			}
+			size_t h = filter_slot(words[w], lens[w]);
+			filter[h / 64] |= (uint64_t)1 << (h % 64);
 		}
-		by_len[LONGEST + 1] = (unsigned char)k;
+		for (int all = 0; all < 2; all++) {
+			size_t k = 0;
+			for (size_t len = 0; len <= LONGEST; len++) {
+				by_len[all][len] = (unsigned char)k;
+				for (size_t w = 0; w < WORDS; w++) {
+					bool take = lens[w] == len;
+					for (size_t b = 0; b < lens[w] && take && !all; b++)
+						take = (unsigned char)words[w][b] < 0x80;
+					if (take)
+						order[all][k++] = (unsigned char)w;
+				}
+			}
+			by_len[all][LONGEST + 1] = (unsigned char)k;
+		}
 		ready = true;
 	}
+	_Static_assert(WORDS < 256, "word indexes are bytes");
+	if (n && (!isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1])))
+		s = trim_signs(s, &n);
 	if (!n || n > LONGEST)
 		return false; /* no word is empty */
 	/* An ASCII line folds to its bytes lowercased, as long as it is: only
 	 * an ASCII word of its length can be it. */
 	if (scan_skip_ascii(s, 0, n) == n) {
+		size_t h = filter_slot(s, n);
+		if (!(filter[h / 64] >> (h % 64) & 1))
+			return false;
 		char first = (char)tolower((unsigned char)s[0]);
-		for (size_t k = by_len[n]; k < by_len[n + 1]; k++) {
-			const char *w = words[ascii[k]];
+		for (size_t k = by_len[0][n]; k < by_len[0][n + 1]; k++) {
+			const char *w = words[order[0][k]];
 			if (w[0] != first)
 				continue;
 			size_t b = 1;
@@ -225,8 +361,10 @@ bool page_is_interface(const char *s, size_t n, struct buf *scratch)
 		f = scratch->data;
 		len = scratch->len;
 	}
-	for (size_t w = 0; w < WORDS; w++)
-		if (len == lens[w] && memcmp(f, words[w], lens[w]) == 0)
+	if (len > LONGEST)
+		return false;
+	for (size_t k = by_len[1][len]; k < by_len[1][len + 1]; k++)
+		if (memcmp(f, words[order[1][k]], len) == 0)
 			return true;
 	return false;
 }

@@ -125,7 +125,6 @@ test_full_page_detection_can_be_forced_or_switched_off() {
 	assertEquals "never: no page mark" null "$(jq .clean.page "$WORK/out")"
 	"$P" --disable outside-article --disable comments "$DATA/pages/aeb-profootballtalk.jsonl" >"$WORK/out2"
 	assertTrue "switching both rules off is the same" "cmp -s '$WORK/out' '$WORK/out2'"
-	# A Japanese blog page: its menus have no interface words auto mode knows.
 	"$P" --full-page always "$DATA/pages/aeb-note100yen.jsonl" >"$WORK/out"
 	assertTrue "always: the Japanese article stays" "gold_kept '$WORK/out' '$DATA/pages/aeb-note100yen.gold.txt'"
 	assertFalse "always: its sidebar goes" "jq -r .text '$WORK/out' | grep -qF '本日の人気記事一覧'"
@@ -133,6 +132,38 @@ test_full_page_detection_can_be_forced_or_switched_off() {
 	assertEquals "a bad value is a usage error" 2 $?
 	assertFalse "the corpora's articles are no full pages" \
 		"'$P' '$WORK/seeds.jsonl' | jq -e 'select(.clean.page)' | grep -q ."
+}
+
+test_auto_mode_knows_interfaces_in_other_scripts() {
+	# A Japanese blog page: its menu is サイトマップ, プライバシーポリシー,
+	# お問い合わせ and "Home ›", with the arrow.
+	"$P" "$DATA/pages/aeb-note100yen.jsonl" >"$WORK/out"
+	assertEquals "auto: the Japanese page is found" '"article"' "$(jq .clean.page "$WORK/out")"
+	assertTrue "auto: its article stays" "gold_kept '$WORK/out' '$DATA/pages/aeb-note100yen.gold.txt'"
+	assertFalse "auto: its sidebar goes" "jq -r .text '$WORK/out' | grep -qF '本日の人気記事一覧'"
+	# A Russian page whose only interface words wear signs: "≡ Меню",
+	# "Главная »".
+	local menu body
+	menu=$(printf '%s\n' '≡ Меню' 'Главная »' Спорт Политика Экономика Культура Общество Наука \
+		Здоровье Путешествия Происшествия Технологии)
+	body='Правительство утвердило новый план развития транспорта, который предусматривает строительство дорог и мостов в десяти регионах страны до конца следующего года.'
+	jq -nc --arg t "$menu"$'\n\n'"$body"$'\n\n'"$body"$'\n\n'"$menu" '{id: "ru", text: $t}' >"$WORK/ru.jsonl"
+	"$P" "$WORK/ru.jsonl" >"$WORK/out"
+	assertEquals "auto: the Russian page is found" '"article"' "$(jq .clean.page "$WORK/out")"
+	assertFalse "auto: its menu goes" "jq -r .text '$WORK/out' | grep -qF 'Путешествия'"
+	assertTrue "auto: its article stays" "jq -r .text '$WORK/out' | grep -qF 'строительство дорог'"
+}
+
+test_a_wrapped_line_ending_in_share_makes_no_page() {
+	# Wire copy: a table of short lines, and paragraphs hard-wrapped so
+	# that a line holds the one word "share". That word is no menu item.
+	local table para
+	table=$(for k in $(seq 1 12); do echo "Net loss region $k"; done)
+	para=$'The company said it expects earnings for the full year to be about 1.20 dlrs\nper\nshare'
+	jq -nc --arg t "$table"$'\n\n'"$para"$'\n\n'"$para"$'\n\nShare\n\nReuter' '{id: "wire", text: $t}' >"$WORK/wire.jsonl"
+	"$P" "$WORK/wire.jsonl" >"$WORK/out"
+	assertEquals "no page found" null "$(jq .clean.page "$WORK/out")"
+	assertEquals "every table line stays" 12 "$(jq -r .text "$WORK/out" | grep -c '^Net loss region')"
 }
 
 test_interface_text_in_another_language_goes_from_the_edges() {
