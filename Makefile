@@ -60,7 +60,7 @@ ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS) -pthread
 # Everything links with $(CXX), which brings the C++ runtime (and, under
 # SANITIZE, its sanitizer parts) that lib/*.cc and CLD2 need.
 LINK        := $(CXX)
-LIBS        := $(PKG_LIBS) -lbz2 $(CLD2_LIBS) -pthread
+LIBS        := $(PKG_LIBS) -lbz2 $(CLD2_LIBS) -lm -pthread
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 LIB_CXX_SRC := $(sort $(wildcard lib/*.cc))

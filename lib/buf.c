@@ -1,5 +1,6 @@
 #include "buf.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -123,4 +124,79 @@ void buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+void buf_add_uint(struct buf *b, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+	do {
+		digits[sizeof digits - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_add(b, digits + sizeof digits - n, n);
+}
+
+void buf_add_g4(struct buf *b, double v)
+{
+	/* %.4g writes v in style f with 3 - X decimals when its exponent X
+	 * (after rounding to four digits) is -4 to 3, then drops the trailing
+	 * zeros. Here: v scaled by an exact power of ten to [1000, 10000),
+	 * rounded to an integer of four digits. The scaling rounds once, so
+	 * the integer is right unless v lies within a hair of a tie between
+	 * two: those, and the other styles, are left to printf. */
+	static const double tens[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7};
+	double a = fabs(v);
+	if (!(a >= 1e-4 && a < 9999.5)) {
+		if (v == 0) {
+			buf_adds(b, signbit(v) ? "-0" : "0");
+			return;
+		}
+		buf_printf(b, "%.4g", v);
+		return;
+	}
+	int x = 3; /* the exponent: 10^x <= a < 10^(x + 1), 10^x as a double */
+	while (x > -4 && a < tens[x + 4] / 1e4)
+		x--;
+	double scaled = a * tens[3 - x];
+	double whole = floor(scaled), frac = scaled - whole;
+	if (fabs(frac - 0.5) < 1e-6) {
+		buf_printf(b, "%.4g", v);
+		return;
+	}
+	uint64_t r = (uint64_t)whole + (frac > 0.5);
+	if (r == 10000) { /* 9.9996 rounds up to 10.00 */
+		r = 1000;
+		x++;
+	}
+	if (x > 3) {
+		buf_printf(b, "%.4g", v);
+		return;
+	}
+	char out[16], *w = out;
+	if (signbit(v))
+		*w++ = '-';
+	char d[4];
+	for (int k = 3; k >= 0; k--, r /= 10)
+		d[k] = (char)('0' + r % 10);
+	int last = 3; /* the last digit kept: trailing zeros go */
+	while (last > 0 && d[last] == '0' && last > x)
+		last--;
+	if (x >= 0) {
+		for (int k = 0; k <= x; k++)
+			*w++ = d[k];
+		if (last > x) {
+			*w++ = '.';
+			for (int k = x + 1; k <= last; k++)
+				*w++ = d[k];
+		}
+	} else {
+		*w++ = '0';
+		*w++ = '.';
+		for (int k = -1; k > x; k--)
+			*w++ = '0';
+		for (int k = 0; k <= last; k++)
+			*w++ = d[k];
+	}
+	buf_add(b, out, (size_t)(w - out));
 }

@@ -2,6 +2,7 @@
 #define NEWSUTILS_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A growable byte buffer; data is always NUL-terminated for convenience
  * but may itself contain NUL bytes. */
@@ -25,6 +26,12 @@ void buf_addc(struct buf *b, char c);
 /* Appends printf-formatted text. */
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends v in decimal, as printf's "%llu" writes it. */
+void buf_add_uint(struct buf *b, uint64_t v);
+/* Appends v as printf's "%.4g" writes it: four significant digits, with
+ * trailing zeros dropped. Most numbers are written without printf (which
+ * is slow), the rest, and any that would round a tie, by it. */
+void buf_add_g4(struct buf *b, double v);
 /* Empties the buffer, keeping its memory. */
 void buf_clear(struct buf *b);
 /* Frees the memory; the buffer may be reused after. */

@@ -7,6 +7,9 @@
 #include <strings.h>
 #include <utf8proc.h>
 #include <xxhash.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "idset.h"
 #include "json.h"
@@ -260,12 +263,33 @@ struct word {
 	uint32_t chars;
 };
 
+/* The n-gram key of words w[0..n). */
+static uint64_t ngram_key(const struct word *w, unsigned n)
+{
+	uint64_t key = 0;
+	for (unsigned j = 0; j < n; j++)
+		key = (key ^ w[j].hash) * 0x9E3779B97F4A7C15ull;
+	return key;
+}
+
+/* The slot of key in generation g: its own, or the empty one it takes. */
+static size_t ngram_probe(const struct ngram_slot *slots, size_t cap, uint32_t g, uint64_t key)
+{
+	size_t h = (size_t)(key >> 40) & (cap - 1);
+	while (slots[h].gen == g && slots[h].key != key)
+		h = (h + 1) & (cap - 1);
+	return h;
+}
+
 /* Counts the n-grams of words[0..count) whose first n - 1 words made a
  * repeated (n-1)-gram (a repeated n-gram starts with one; all when n is
  * 2); marks in repeated[] where a repeated n-gram starts, and returns the
- * most characters one repeated n-gram holds, all its occurrences. */
+ * most characters one repeated n-gram holds, all its occurrences. With
+ * slot_of, the slot of the n-gram at i is kept there between the passes
+ * (else looked up again). */
 static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t *gen,
-			     const struct word *w, size_t count, unsigned n, unsigned char *repeated)
+			     const struct word *w, size_t count, unsigned n, unsigned char *repeated,
+			     uint32_t *slot_of)
 {
 	uint64_t best = 0;
 	uint32_t g = ++*gen;
@@ -274,31 +298,71 @@ static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t *gen
 		g = *gen = 1;
 	}
 	/* first pass: counts; second: which positions repeat */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i + n <= count; i++) {
-			if (n > 2 && !(repeated[i] & 1u << (n - 3)))
-				continue;
-			uint64_t key = 0;
+	for (size_t i = 0; i + n <= count; i++) {
+		if (n > 2 && !(repeated[i] & 1u << (n - 3)))
+			continue;
+		uint64_t key = ngram_key(w + i, n);
+		size_t h = ngram_probe(slots, cap, g, key);
+		if (slots[h].gen != g)
+			slots[h] = (struct ngram_slot){key, 0, g};
+		slots[h].count++;
+		if (slot_of)
+			slot_of[i] = (uint32_t)h;
+	}
+	for (size_t i = 0; i + n <= count; i++) {
+		if (n > 2 && !(repeated[i] & 1u << (n - 3)))
+			continue;
+		size_t h = slot_of ? slot_of[i] : ngram_probe(slots, cap, g, ngram_key(w + i, n));
+		uint32_t times = slots[h].count;
+		if (times > 1) {
+			repeated[i] |= (unsigned char)(1u << (n - 2));
 			uint32_t chars = 0;
-			for (unsigned j = 0; j < n; j++) {
-				key = (key ^ w[i + j].hash) * 0x9E3779B97F4A7C15ull;
+			for (unsigned j = 0; j < n; j++)
 				chars += w[i + j].chars;
-			}
-			size_t h = (size_t)(key >> 40) & (cap - 1);
-			while (slots[h].gen == g && slots[h].key != key)
-				h = (h + 1) & (cap - 1);
-			if (pass == 0) {
-				if (slots[h].gen != g)
-					slots[h] = (struct ngram_slot){key, 0, g};
-				slots[h].count++;
-			} else if (slots[h].count > 1) {
-				repeated[i] |= (unsigned char)(1u << (n - 2));
-				uint64_t held = (uint64_t)slots[h].count * chars;
-				if (held > best)
-					best = held;
-			}
+			uint64_t held = (uint64_t)times * chars;
+			if (held > best)
+				best = held;
 		}
+	}
 	return best;
+}
+
+/* The end of the run of ASCII letters in text[i..n). */
+static size_t ascii_letters_end(const char *text, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	/* a letter is a byte whose v | 0x20 is 'a' + 0 to 25: the offset
+	 * moved down by 128 for a signed compare */
+	const __m128i case_bit = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a' - 128),
+		      last = _mm_set1_epi8(-128 + 25);
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+		__m128i off = _mm_sub_epi8(_mm_or_si128(v, case_bit), a);
+		unsigned other = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(off, last));
+		if (other)
+			return i + (size_t)__builtin_ctz(other);
+		i += 16;
+	}
+#endif
+	while (i < n && (unsigned char)text[i] < 0x80 && classes[(unsigned char)text[i]] == C_LETTER)
+		i++;
+	return i;
+}
+
+/* Mixes the bytes s[0..n) into the hash h, 8 at a time. */
+static uint64_t hash_run(uint64_t h, const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		h = (h ^ x) * 0x9E3779B97F4A7C15ull;
+		h ^= h >> 32;
+	}
+	uint64_t x = (uint64_t)(n - i) << 56;
+	memcpy(&x, s + i, n - i);
+	h = (h ^ x) * 0x9E3779B97F4A7C15ull;
+	return h ^ h >> 32;
 }
 
 void tag_quality(struct tags *t, const char *text, size_t n)
@@ -382,13 +446,11 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 			}
 		}
 		if (cls == C_LETTER && k == 1) {
-			/* a run of ASCII letters, the common case, at once */
-			size_t j = i;
-			do {
-				h = (h ^ (unsigned char)text[j]) * 0x100000001B3ull;
-				j++;
-			} while (j < n && (unsigned char)text[j] < 0x80 &&
-				 classes[(unsigned char)text[j]] == C_LETTER);
+			/* a run of ASCII letters, the common case, at once: found
+			 * 16 bytes at a time, hashed 8 at a time (a word's runs
+			 * are the same wherever it stands, and so is its hash) */
+			size_t j = ascii_letters_end(text, i + 1, n);
+			h = hash_run(h, text + i, j - i);
 			chars += (uint32_t)(j - i);
 			cps += j - i;
 			alpha = true;
@@ -436,13 +498,18 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 		t->ngram_cap = slots_cap;
 		t->ngram_gen = 0;
 	}
+	/* where repeats start, and the slots of the n-grams (32 bits: the
+	 * table of a text of 2^31 words would not have them) */
+	bool keep_slots = t->ngram_cap <= (size_t)UINT32_MAX + 1;
 	buf_clear(&t->scratch);
-	buf_reserve(&t->scratch, words);
+	size_t at = (words + 3) & ~(size_t)3;
+	buf_reserve(&t->scratch, at + (keep_slots ? words * sizeof(uint32_t) : 0));
 	unsigned char *repeated = (unsigned char *)t->scratch.data;
+	uint32_t *slot_of = keep_slots ? (uint32_t *)(void *)(t->scratch.data + at) : NULL;
 	memset(repeated, 0, words);
 	for (unsigned g = 2; g <= 4 && g <= words; g++) {
 		uint64_t best = count_ngrams(t->ngram_slots, t->ngram_cap, &t->ngram_gen, w, words,
-					     g, repeated);
+					     g, repeated, slot_of);
 		double frac = (double)best / (double)word_chars;
 		q->top_ngram_frac[g - 2] = frac > 1 ? 1 : frac;
 	}
@@ -753,18 +820,31 @@ bool span_groups_has(const struct span_groups *g, const char *key)
 	return false;
 }
 
+/* A span, [start,end], after a comma unless it is the first. */
+static void add_json_span(struct buf *out, bool after, size_t start, size_t end)
+{
+	buf_adds(out, after ? ",[" : "[");
+	buf_add_uint(out, start);
+	buf_addc(out, ',');
+	buf_add_uint(out, end);
+	buf_addc(out, ']');
+}
+
 void span_groups_json(const struct span_groups *g, const char *name, struct buf *out)
 {
 	buf_addc(out, '[');
 	for (size_t i = 0; i < g->n; i++) {
-		buf_printf(out, "%s{\"%s\":", i ? "," : "", name);
+		buf_adds(out, i ? ",{\"" : "{\"");
+		buf_adds(out, name);
+		buf_adds(out, "\":");
 		json_append_string(out, g->items[i].key, strlen(g->items[i].key));
-		buf_printf(out, ",\"count\":%u,\"spans\":[", (unsigned)g->items[i].count);
+		buf_adds(out, ",\"count\":");
+		buf_add_uint(out, g->items[i].count);
+		buf_adds(out, ",\"spans\":[");
 		bool any = false;
 		for (size_t s = 0; s < g->n_spans; s += 3)
 			if (g->spans[s] == i) {
-				buf_printf(out, "%s[%zu,%zu]", any ? "," : "", g->spans[s + 1],
-					   g->spans[s + 2]);
+				add_json_span(out, any, g->spans[s + 1], g->spans[s + 2]);
 				any = true;
 			}
 		buf_adds(out, "]}");
@@ -774,9 +854,22 @@ void span_groups_json(const struct span_groups *g, const char *name, struct buf 
 
 /* ---- output ------------------------------------------------------------- */
 
+/* ,"key":v, v as %.4g writes it */
 static void add_number(struct buf *out, const char *key, double v)
 {
-	buf_printf(out, ",\"%s\":%.4g", key, v);
+	buf_adds(out, ",\"");
+	buf_adds(out, key);
+	buf_adds(out, "\":");
+	buf_add_g4(out, v);
+}
+
+/* ,"key":v */
+static void add_count(struct buf *out, const char *key, uint64_t v)
+{
+	buf_adds(out, ",\"");
+	buf_adds(out, key);
+	buf_adds(out, "\":");
+	buf_add_uint(out, v);
 }
 
 void tags_json(const struct tags *t, const char *text, struct buf *out)
@@ -785,8 +878,11 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 	buf_addc(out, '{');
 	bool first = true;
 	if (t->on & TAG_LANG) {
-		buf_printf(out, "\"lang\":{\"code\":\"%s\",\"score\":%.4g,\"reliable\":%s",
-			   t->lang, t->lang_score, t->lang_reliable ? "true" : "false");
+		buf_adds(out, "\"lang\":{\"code\":\"");
+		buf_adds(out, t->lang);
+		buf_addc(out, '"');
+		add_number(out, "score", t->lang_score);
+		buf_adds(out, t->lang_reliable ? ",\"reliable\":true" : ",\"reliable\":false");
 		if (t->on & TAG_PARAGRAPHS) {
 			buf_adds(out, ",\"spans\":[");
 			for (size_t i = 0; i < t->n_spans; i++)
@@ -799,9 +895,10 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 	}
 	if (t->on & TAG_QUALITY) {
 		const struct quality *q = &t->q;
-		buf_printf(out, "%s\"quality\":{\"words\":%llu,\"chars\":%llu,\"lines\":%llu",
-			   first ? "" : ",", (unsigned long long)q->words,
-			   (unsigned long long)q->chars, (unsigned long long)q->lines);
+		buf_adds(out, first ? "\"quality\":{\"words\":" : ",\"quality\":{\"words\":");
+		buf_add_uint(out, q->words);
+		add_count(out, "chars", q->chars);
+		add_count(out, "lines", q->lines);
 		add_number(out, "mean_word_length", q->mean_word_length);
 		add_number(out, "alpha_words", q->alpha_words);
 		add_number(out, "end_punct", q->end_punct);
@@ -821,7 +918,7 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		first = false;
 	}
 	if (t->on & TAG_PLACES) {
-		buf_printf(out, "%s\"countries\":", first ? "" : ",");
+		buf_adds(out, first ? "\"countries\":" : ",\"countries\":");
 		span_groups_json(&t->countries, "code", out);
 		first = false;
 	}
@@ -846,12 +943,13 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 				}
 				buf_adds(out, "\"name\":");
 				json_append_string(out, t->names.data + f->name_off, f->name_len);
-				buf_printf(out, ",\"count\":%u,\"spans\":[", (unsigned)f->count);
+				add_count(out, "count", f->count);
+				buf_adds(out, ",\"spans\":[");
 				bool any_span = false;
 				for (size_t k = m; k < t->n_mentions; k++)
 					if (t->mentions[k].name == t->mentions[m].name) {
-						buf_printf(out, "%s[%zu,%zu]", any_span ? "," : "",
-							   t->mentions[k].start, t->mentions[k].end);
+						add_json_span(out, any_span, t->mentions[k].start,
+							 t->mentions[k].end);
 						any_span = true;
 					}
 				buf_adds(out, "]}");

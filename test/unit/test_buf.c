@@ -1,5 +1,9 @@
 #include "buf.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
 #include "unit.h"
 
 static void test_empty_buffer(void)
@@ -118,6 +122,60 @@ static void test_allocators(void)
 	free(s);
 }
 
+/* Checks buf_add_g4 against printf's "%.4g" for v. */
+static int g4_differs(double v)
+{
+	char want[64];
+	snprintf(want, sizeof want, "%.4g", v);
+	struct buf b = {0};
+	buf_add_g4(&b, v);
+	int differs = strcmp(b.data, want) != 0;
+	if (differs)
+		fprintf(stderr, "buf_add_g4(%.17g): '%s', printf: '%s'\n", v, b.data, want);
+	buf_free(&b);
+	return differs;
+}
+
+static void test_add_g4_writes_what_printf_writes(void)
+{
+	static const double cases[] = {
+		0.0, -0.0, 1, -1, 0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125,
+		0.00015625, 1e-4, 9.9999e-5, 0.00099995, 0.001, 0.1, 0.09999999999999999,
+		9.9995, 9.99949, 99.995, 999.95, 9999.4, 9999.5, 9999.6, 10000, 12345.6,
+		1.0 / 3, 2.0 / 3, 5.25, 12, 100, 4.5678, 0.30000000000000004, 1e300, 1e-300,
+		-2.5e-7, 4.94e-324};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		bad += g4_differs(cases[i]);
+	/* the ratios the quality signals are made of, and spread-out doubles */
+	for (int num = 0; num <= 400; num++)
+		for (int den = 1; den <= 400; den++)
+			bad += g4_differs((double)num / den);
+	uint64_t seed = 0x9E3779B97F4A7C15ull;
+	for (int i = 0; i < 200000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		double unit = (double)(seed >> 11) / 9007199254740992.0;
+		bad += g4_differs(unit * pow(10, (int)(seed % 14) - 7));
+	}
+	CHECK_EQ_SIZE((size_t)bad, 0, "buf_add_g4 should write what printf's %%.4g writes");
+	double nan_inf[] = {NAN, INFINITY, -INFINITY};
+	for (size_t i = 0; i < 3; i++)
+		CHECK(!g4_differs(nan_inf[i]), "NaN and infinities should be written as printf writes them");
+}
+
+static void test_add_uint(void)
+{
+	struct buf b = {0};
+	buf_add_uint(&b, 0);
+	buf_addc(&b, ' ');
+	buf_add_uint(&b, 42);
+	buf_addc(&b, ' ');
+	buf_add_uint(&b, UINT64_MAX);
+	CHECK_BUF(b, "0 42 18446744073709551615", "buf_add_uint should write decimal digits");
+	buf_free(&b);
+}
+
 UNIT_MAIN(UNIT_TEST(test_empty_buffer), UNIT_TEST(test_add_keeps_nul_bytes),
 	  UNIT_TEST(test_printf), UNIT_TEST(test_clear_keeps_memory), UNIT_TEST(test_reserve),
-	  UNIT_TEST(test_huge), UNIT_TEST(test_allocators))
+	  UNIT_TEST(test_huge), UNIT_TEST(test_allocators),
+	  UNIT_TEST(test_add_g4_writes_what_printf_writes), UNIT_TEST(test_add_uint))
