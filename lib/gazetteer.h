@@ -13,9 +13,10 @@
  * values (one name of two countries). Names are kept in a hash table with
  * their bytes; Bloom filters of the names' first words and of the whole
  * names keep most words of a text from touching it, so that a gazetteer
- * of a million names costs little more than one of a thousand. The
- * filters are made at the first match after an add: a gazetteer is
- * filled, then matched, by one thread. */
+ * of a million names costs little more than one of a thousand. Names
+ * added go into the table, and the filters are made, at the first match
+ * (or count) after an add: a gazetteer is filled, then matched, by one
+ * thread. */
 
 struct gazetteer;
 
