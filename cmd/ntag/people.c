@@ -18,6 +18,7 @@ struct entity {
 	unsigned char label; /* LABEL_* */
 	uint32_t label_name; /* into people.labels, NUL-terminated */
 	uint32_t canonical;  /* into people.text, NUL-terminated */
+	uint32_t canonical_len;
 };
 
 struct people {
@@ -56,7 +57,7 @@ static uint32_t add_entity(struct people *p, const char *label, size_t label_len
 	for (size_t i = p->n; i-- > 0 && i + 8 >= p->n;) {
 		const struct entity *e = &p->e[i];
 		const char *c = p->text.data + e->canonical;
-		if (e->label_name == label_name && strlen(c) == n && memcmp(c, canonical, n) == 0)
+		if (e->label_name == label_name && e->canonical_len == n && memcmp(c, canonical, n) == 0)
 			return (uint32_t)i;
 	}
 	if (p->n == p->cap) {
@@ -69,6 +70,7 @@ static uint32_t add_entity(struct people *p, const char *label, size_t label_len
 								     : LABEL_OTHER;
 	e->label_name = label_name;
 	e->canonical = (uint32_t)p->text.len;
+	e->canonical_len = (uint32_t)n;
 	buf_add(&p->text, canonical, n);
 	buf_addc(&p->text, '\0');
 	return (uint32_t)p->n++;
