@@ -19,7 +19,8 @@ struct entry {
 	uint32_t vals;  /* index + 1 into vals */
 };
 
-/* A name added: its hash, its bytes (in bytes already) and its value. */
+/* A name added: its hash, its bytes (in bytes already: those of a name
+ * added before stay there unused) and its value. */
 struct pending {
 	uint64_t hash;
 	uint32_t off, len, value;
