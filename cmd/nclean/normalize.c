@@ -409,9 +409,11 @@ static size_t map_first_change(const char *s, size_t n)
 }
 
 /* Step 3: characters, from the first that changes, at, on. Spaces of every
- * kind become ' ', invisible ones go, line breaks become '\n'. */
-static void map_characters(const char *s, size_t n, size_t at, struct buf *out)
+ * kind become ' ', invisible ones go, line breaks become '\n'. Returns
+ * whether a character went (what was on its two sides now meets). */
+static bool map_characters(const char *s, size_t n, size_t at, struct buf *out)
 {
+	bool dropped = false;
 	/* Nothing grows: written through a pointer, with room for all of s. */
 	buf_reserve(out, n);
 	char *const base = out->data, *w = base + out->len;
@@ -437,9 +439,10 @@ static void map_characters(const char *s, size_t n, size_t at, struct buf *out)
 				*w++ = '\n';
 			} else if (c == '\t' || c == '\v' || c == '\f') {
 				*w++ = ' ';
-			} else if (c == '\n' || c >= 0x20) {
-				if (c != 0x7F)
-					*w++ = (char)c;
+			} else if ((c == '\n' || c >= 0x20) && c != 0x7F) {
+				*w++ = (char)c;
+			} else {
+				dropped = true;
 			}
 			continue;
 		}
@@ -447,6 +450,7 @@ static void map_characters(const char *s, size_t n, size_t at, struct buf *out)
 		size_t k = chars_decode(s + i, n - i, &cp);
 		if (!k) { /* the input is valid UTF-8; be safe all the same */
 			i++;
+			dropped = true;
 			continue;
 		}
 		int to = map_code_point(cp);
@@ -455,11 +459,14 @@ static void map_characters(const char *s, size_t n, size_t at, struct buf *out)
 		} else if (to == 0) {
 			memcpy(w, s + i, k);
 			w += k;
+		} else {
+			dropped = true;
 		}
 		i += k;
 	}
 	out->len = (size_t)(w - base);
 	out->data[out->len] = '\0';
+	return dropped;
 }
 
 /* Whether a paragraph was hard-wrapped at a fixed width (Reuters, Usenet):
@@ -742,9 +749,19 @@ static size_t normalize_depth(const char *s, size_t n, struct buf *out, struct n
 	at = clean + map_first_change(cur + clean, len - clean);
 	if (at < len) {
 		buf_clear(bufs[next]);
-		map_characters(cur, len, at, bufs[next]);
+		bool dropped = map_characters(cur, len, at, bufs[next]);
 		cur = bufs[next]->data;
 		len = bufs[next]->len;
+		/* Removing a control character can join the halves of a tag or
+		 * an entity ("</P\x19 LOCES>", "&\0amp;"): then normalise the
+		 * result once more, so that a second run finds none. */
+		if (dropped && depth < 2 && next_markup(cur, len, 0) < len) {
+			struct buf again = {0};
+			buf_add(&again, cur, len);
+			size_t repaired_again = normalize_depth(again.data, again.len, out, w, depth + 1);
+			buf_free(&again);
+			return repaired + repaired_again;
+		}
 		/* Removing a control character can join the halves of a group
 		 * of mojibake ("Ã\0¼"): then normalise the result once more,
 		 * so that a second run has nothing left to repair. */

@@ -311,6 +311,9 @@ test_escapes_of_other_producers_and_empty_texts() {
 		# an escaped NUL, control characters and markup: valid JSON from
 		# another producer
 		printf '%s\n' '{"id":"s","text":"A NUL \u0000 and a bell \u0007 in a sentence.\u000d\nNext line \u003cbr\u003e here."}'
+		# a tag and an entity that the controls inside them hide: they
+		# go in one run, not two
+		printf '%s\n' '{"id":"hidden","text":"Before </P\u0019 LOCES> after &\u0000amp; here."}'
 		# a lone surrogate is no Unicode text: rejected, kept verbatim
 		printf '%s\n' '{"id":"surrogate","text":"Half a pair \ud800 here."}'
 		printf '%s\n' '{"id":"bad-escape","text":"a \x escape"}'
@@ -321,15 +324,17 @@ test_escapes_of_other_producers_and_empty_texts() {
 	"$P" --rejects "$WORK/esc.rejects" --stats="$WORK/esc.stats" "$WORK/esc.jsonl" >"$WORK/esc.out" 2>"$WORK/esc.err"
 	assertEquals "exits 1 for the rejected ones" 1 $?
 	[ -s "$WORK/esc.out" ] || cat "$WORK/esc.err" >&2 # says why, should it fail
-	assertEquals "three records out" "s empty blank" "$(jq -r .id "$WORK/esc.out" | paste -sd ' ')"
+	assertEquals "four records out" "s hidden empty blank" "$(jq -r .id "$WORK/esc.out" | paste -sd ' ')"
 	assertEquals "controls go, CR LF and <br> are line breaks" \
 		"$(printf 'A NUL and a bell in a sentence.\nNext line\nhere.')" "$(jq -r 'select(.id == "s") | .text' "$WORK/esc.out")"
+	assertEquals "a tag and an entity joined by a control's removal are markup" \
+		"$(printf 'Before\nafter & here.')" "$(jq -r 'select(.id == "hidden") | .text' "$WORK/esc.out")"
 	assertEquals "empty texts stay, flagged short" '"" "short"|"" "short"' \
 		"$(jq -r 'select(.id == "empty" or .id == "blank") | "\(.text | tojson) \(.clean.flag | tojson)"' "$WORK/esc.out" | paste -sd '|')"
-	assertEquals "the others kept verbatim" "$(sed -n '2,3p;6p' "$WORK/esc.jsonl")" "$(cat "$WORK/esc.rejects")"
+	assertEquals "the others kept verbatim" "$(sed -n '3,4p;7p' "$WORK/esc.jsonl")" "$(cat "$WORK/esc.rejects")"
 	assertEquals "and counted" '{"invalid-json":2,"missing-text":1}' \
 		"$(jq -c '.rejected_reasons | to_entries | sort_by(.key) | from_entries' "$WORK/esc.stats")"
-	assertTrue "each named by line" "grep -q 'esc.jsonl:2: invalid record: lone high surrogate' '$WORK/esc.err'"
+	assertTrue "each named by line" "grep -q 'esc.jsonl:3: invalid record: lone high surrogate' '$WORK/esc.err'"
 	"$P" "$WORK/esc.out" | cmp -s - "$WORK/esc.out"
 	assertTrue "cleaning twice changes nothing" $?
 }
