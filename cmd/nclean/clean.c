@@ -1007,6 +1007,12 @@ bool cleaner_record(struct cleaner *c, struct record *r, const struct cleaner_in
 	ctx.title_len = title_len;
 	ctx.site = site;
 	ctx.site_len = site_len;
+	/* A site split off before (by an earlier run) is the title's suffix
+	 * all the same: a line "Title | Site" repeats the title. */
+	if (!site && has_title && field(r, "site", &c->site_field) && c->site_field.len) {
+		ctx.site = c->site_field.data;
+		ctx.site_len = c->site_field.len;
+	}
 	rule_context_keys(&ctx, &c->title_key, &c->whole_key);
 
 	/* Passes until nothing changes (a removal can make a wrapped block
@@ -1153,6 +1159,7 @@ void cleaner_finish(struct cleaner *c)
 	buf_free(&c->whole_key);
 	buf_free(&c->url);
 	buf_free(&c->source);
+	buf_free(&c->site_field);
 	free(c->carry);
 	free(c->carry_at);
 	free(c->block);

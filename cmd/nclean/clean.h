@@ -51,6 +51,7 @@ struct cleaner {
 	struct buf fold;               /* the rules' working memory */
 	struct buf title_key, whole_key; /* the rule context's keys */
 	struct buf url, source;        /* fields for splitting the title */
+	struct buf site_field;         /* a site split off by an earlier run */
 	struct normalize_work norm;
 	struct buf explained; /* the record's explanations, written if they hold */
 	struct clean_line *lines; /* the lines of the record being cleaned */
