@@ -1,6 +1,7 @@
 #include "url.h"
 
 #include <string.h>
+#include <strings.h>
 
 void url_host(const char *url, size_t n, const char **host, size_t *len)
 {
@@ -10,4 +11,13 @@ void url_host(const char *url, size_t n, const char **host, size_t *len)
 		e++;
 	*host = url + i;
 	*len = e - i;
+}
+
+void url_site_host(const char *url, size_t n, const char **host, size_t *len)
+{
+	url_host(url, n, host, len);
+	if (*len > 4 && strncasecmp(*host, "www.", 4) == 0) {
+		*host += 4;
+		*len -= 4;
+	}
 }

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "clean.h"
 #include "cli.h"
@@ -227,11 +226,7 @@ static bool record_site(struct record *r, const char *field, struct buf *out)
 	if (record_get_string(r, "url", &s, &n) && n) {
 		const char *host;
 		size_t len;
-		url_host(s, n, &host, &len);
-		if (len > 4 && strncasecmp(host, "www.", 4) == 0) {
-			host += 4;
-			len -= 4;
-		}
+		url_site_host(s, n, &host, &len);
 		for (size_t k = 0; k < len; k++)
 			buf_addc(out, (char)tolower((unsigned char)host[k]));
 		if (out->len)

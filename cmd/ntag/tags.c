@@ -665,11 +665,7 @@ void tag_outlet(struct tags *t, struct record *r, const char *text, size_t n)
 	if (record_get_string(r, "url", &v, &len) && len) {
 		const char *host;
 		size_t host_len;
-		url_host(v, len, &host, &host_len);
-		if (host_len > 4 && memcmp(host, "www.", 4) == 0) {
-			host += 4;
-			host_len -= 4;
-		}
+		url_site_host(v, len, &host, &host_len);
 		if (host_len) {
 			set_outlet(t, host, host_len, "url");
 			return;
