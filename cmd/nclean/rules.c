@@ -154,10 +154,14 @@ static const char *line_fold(struct rule_line *l, size_t *len)
 	return l->folded->data ? l->folded->data : "";
 }
 
+/* The line's words, counted up to LINE_WORDS: no rule on a rule_line asks
+ * whether it has more (a paragraph at an edge is not counted through). */
+enum { LINE_WORDS = 26 };
+
 static size_t line_words(struct rule_line *l)
 {
 	if (l->words == SIZE_MAX)
-		l->words = rule_word_count(l->s, l->n);
+		l->words = scan_words(l->s, l->n, LINE_WORDS);
 	return l->words;
 }
 
@@ -580,6 +584,52 @@ bool rule_close_button(struct rule_line *l)
 	return in_list(f, len, buttons);
 }
 
+/* Whether the folded line s[0..n) (valid UTF-8) may hold a word of
+ * rule_cookie's first list: without folding it, it must hold "coo" or
+ * "erez" in some case (no letter but these ASCII ones folds to c, o, e, r
+ * or z), or a byte 0xD0 (the lead of к and К) or 0xD9 (of the Arabic
+ * words' first letters, which have no case). Most lines hold none of
+ * these: the fold of a long paragraph at an edge is spared. */
+static bool may_name_cookies(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i case_bit = _mm_set1_epi8(0x20), c = _mm_set1_epi8('c'),
+		      o = _mm_set1_epi8('o'), e = _mm_set1_epi8('e'), r = _mm_set1_epi8('r'),
+		      z = _mm_set1_epi8('z'), d0 = _mm_set1_epi8((char)0xD0),
+		      d9 = _mm_set1_epi8((char)0xD9);
+	for (; i + 19 <= n; i += 16) {
+		__m128i v[4];
+		for (int k = 0; k < 4; k++)
+			v[k] = _mm_loadu_si128((const __m128i *)(const void *)(s + i + k));
+		__m128i l[4];
+		for (int k = 0; k < 4; k++)
+			l[k] = _mm_or_si128(v[k], case_bit);
+		__m128i coo = _mm_and_si128(_mm_cmpeq_epi8(l[0], c),
+					    _mm_and_si128(_mm_cmpeq_epi8(l[1], o), _mm_cmpeq_epi8(l[2], o)));
+		__m128i erez = _mm_and_si128(
+			_mm_and_si128(_mm_cmpeq_epi8(l[0], e), _mm_cmpeq_epi8(l[1], r)),
+			_mm_and_si128(_mm_cmpeq_epi8(l[2], e), _mm_cmpeq_epi8(l[3], z)));
+		__m128i lead = _mm_or_si128(_mm_cmpeq_epi8(v[0], d0), _mm_cmpeq_epi8(v[0], d9));
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(coo, erez), lead)))
+			return true;
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char b = s[i];
+		if (b == 0xD0 || b == 0xD9)
+			return true;
+		if (i + 3 <= n && (b | 0x20) == 'c' && (s[i + 1] | 0x20) == 'o' &&
+		    (s[i + 2] | 0x20) == 'o')
+			return true;
+		if (i + 4 <= n && (b | 0x20) == 'e' && (s[i + 1] | 0x20) == 'r' &&
+		    (s[i + 2] | 0x20) == 'e' && (s[i + 3] | 0x20) == 'z')
+			return true;
+	}
+	return false;
+}
+
 bool rule_cookie(struct rule_line *l)
 {
 	static const struct word cookie[] = {
@@ -598,6 +648,8 @@ bool rule_cookie(struct rule_line *l)
 		W("\xD0\xBF\xD0\xBE\xD0\xBB\xD0\xB8\xD1\x82\xD0\xB8\xD0\xBA"),
 		W("\xD9\x85\xD9\x88\xD8\xA7\xD9\x81\xD9\x82"), W("\xD8\xB3\xD9\x8A\xD8\xA7\xD8\xB3\xD8\xA9"),
 		{NULL, 0}};
+	if (!l->is_folded && !may_name_cookies(l->s, l->n))
+		return false;
 	size_t len;
 	const char *f = line_fold(l, &len);
 	static struct word_set cookie_set = {cookie, false, {0}, 0, {0}},

@@ -187,6 +187,23 @@ test_interface_text_in_another_language_goes_from_the_edges() {
 	assertTrue "--disable foreign-language keeps it" $?
 }
 
+test_cookie_banners_in_capitals_and_other_scripts_go() {
+	# Banners whose cookie word folds to the list's only through a
+	# capital (Ç, İ, К) or a look-alike (the Kelvin sign for K): a
+	# shortcut that looked only for the list's bytes would keep them.
+	local body banner
+	body=$(tail -n +3 "$DATA/articles/bbc-business-001.txt" | jq -Rs .)
+	for banner in 'WE USE COOKİES. BY CONTINUING TO BROWSE YOU ACCEPT OUR POLICY.' \
+		'ÇEREZ POLİTİKASI: SİTEMİZİ KULLANARAK ÇEREZLERE İZİN VERMİŞ OLURSUNUZ.' \
+		'МЫ ИСПОЛЬЗУЕМ КУКИ. ПОЛИТИКА КОНФИДЕНЦИАЛЬНОСТИ.' \
+		'This site uses COO'$'\xe2\x84\xaa''IES; by browsing on you accept them.'; do
+		printf '{"id":"c","text":%s}\n' "$(jq -n --argjson b "$body" --arg x "$banner" '$b + "\n\n" + $x')"
+	done >"$WORK/cookies.jsonl"
+	"$P" --stats="$WORK/s" "$WORK/cookies.jsonl" >"$WORK/out"
+	assertEquals "all four banners go by the cookie rule" 4 "$(jq .removed_by_rule.cookie "$WORK/s")"
+	assertEquals "and nothing else" 4 "$(jq .lines_removed "$WORK/s")"
+}
+
 test_mojibake_is_repaired_and_correct_text_left_alone() {
 	"$P" --stats="$WORK/s" "$DATA/mojibake.jsonl" >"$WORK/out"
 	assertEquals "every text is what it should be" "" \
