@@ -1,17 +1,24 @@
 #include "gazetteer.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Names live in one hash table keyed by a 64-bit FNV-1a hash of their
  * folded bytes, their bytes in one buffer to confirm a hit. Two Bloom
  * filters keep the text's words away from the table: one of the names'
  * first words, tried at each word start, and one of the whole names,
- * tried at each place a name could end. A word that starts no name costs
- * one hash over its bytes and two bits; a table of a million names is
- * touched only where a name may be. */
+ * tried at each place a name could end (in a byte some name ends in). A
+ * word that starts no name costs a look at its bytes 16 at a time, a
+ * multiply for each 8 of them, and two bits of a filter sized for the
+ * first words that differ, small enough to stay near the core; a table of
+ * a million names is touched only where a name may be. */
 
 /* A name: its bytes, bytes.data[off..off + len), and its values. */
 struct entry {
@@ -44,6 +51,7 @@ struct gazetteer {
 	struct val *vals;
 	size_t val_count, val_cap;
 	size_t max_len, max_words;
+	bool ends[256]; /* the last bytes of names */
 	/* Names added and not yet in the table: put there in one go, at the
 	 * first match or count after an add, with the slots of the names
 	 * ahead on their way into the cache (a table of a million names is
@@ -52,7 +60,7 @@ struct gazetteer {
 	size_t pending_count, pending_cap;
 	/* built at the first match after an add */
 	uint64_t *first_words, *whole_names;
-	size_t bloom_bits; /* a power of two */
+	size_t first_bits, bloom_bits; /* their sizes, powers of two */
 	bool ready;
 };
 
@@ -78,6 +86,44 @@ static inline size_t slot_of(uint64_t h, size_t cap)
 static inline uint64_t nonzero(uint64_t h)
 {
 	return h ? h : 1;
+}
+
+/* The hash of a word, p[0..len), for the first words' filter, tried at
+ * every word of a text: a multiply for 8 bytes (most words, in one),
+ * where FNV-1a takes one a byte. room bytes can be read from p (room >=
+ * len): a last part of less than 8 is read whole and masked when there
+ * is room for it. (No word holds a byte 0: the masked part is the word's
+ * bytes and its length says where they end.) */
+static inline uint64_t word_hash(const unsigned char *p, size_t len, size_t room)
+{
+	const uint64_t k = 0x9E3779B97F4A7C15ull;
+	uint64_t h = len;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * k;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		size_t rest = len - i;
+		uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (room - i >= 8) {
+			memcpy(&v, p + i, 8);
+			v &= ~0ull >> (64 - 8 * rest);
+		} else {
+			memcpy(&v, p + i, rest);
+		}
+#else
+		(void)room;
+		for (size_t b = 0; b < rest; b++)
+			v |= (uint64_t)p[i + b] << (8 * b);
+#endif
+		h = (h ^ v) * k;
+		h ^= h >> 32;
+	}
+	return h;
 }
 
 struct gazetteer *gazetteer_new(void)
@@ -140,10 +186,11 @@ static void insert(struct gazetteer *g, uint64_t h, uint32_t off, uint32_t n, ui
 		e = &g->names[g->used];
 		*e = (struct entry){off, n, 0};
 		/* the first word's hash, for the filter build makes */
-		uint64_t first = fnv[FNV_OFFSET];
-		for (size_t i = 0; i < n && fold_is_word_byte((unsigned char)name[i]); i++)
-			first = step(first, (unsigned char)name[i]);
-		g->first_hashes[g->used++] = nonzero(first);
+		size_t first = 0;
+		while (first < n && fold_is_word_byte((unsigned char)name[first]))
+			first++;
+		g->first_hashes[g->used++] =
+			word_hash((const unsigned char *)name, first, g->bytes.len - off);
 	}
 	/* the value just added to this name again (aliases of one entry come
 	 * together); a repeat further back is left for the caller, as a
@@ -215,6 +262,7 @@ void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 	buf_add(&g->bytes, folded, n);
 	if (n > g->max_len)
 		g->max_len = n;
+	g->ends[(unsigned char)folded[n - 1]] = true;
 	size_t words = 0;
 	for (size_t i = 0; i < n; i++)
 		words += fold_is_word_byte((unsigned char)folded[i]) &&
@@ -253,25 +301,177 @@ static inline bool bloom_has(const uint64_t *b, size_t bits, uint64_t h)
 	return (block[x / 64] >> (x % 64) & 1) && (block[y / 64] >> (y % 64) & 1);
 }
 
-/* 16 bits a name in each filter: one word in a thousand passes by chance. */
+/* The first words' filter: as the others, but a word_hash is used as it
+ * is (its low bits hold its high bits too): the block from the low bits,
+ * the two bits from the top ones. */
+static inline const uint64_t *first_block(const uint64_t *b, size_t bits, uint64_t h)
+{
+	return b + (size_t)(h & (bits / 512 - 1)) * 8;
+}
+
+static inline void first_set(uint64_t *b, size_t bits, uint64_t h)
+{
+	uint64_t *block = b + (first_block(b, bits, h) - b);
+	unsigned x = (unsigned)(h >> 45) & 511, y = (unsigned)(h >> 54) & 511;
+	block[x / 64] |= 1ull << (x % 64);
+	block[y / 64] |= 1ull << (y % 64);
+}
+
+static inline bool first_has(const uint64_t *b, size_t bits, uint64_t h)
+{
+	const uint64_t *block = first_block(b, bits, h);
+	unsigned x = (unsigned)(h >> 45) & 511, y = (unsigned)(h >> 54) & 511;
+	return (block[x / 64] >> (x % 64) & 1) && (block[y / 64] >> (y % 64) & 1);
+}
+
+/* The bits of a filter of 16 bits an item for count items (a power of
+ * two): one word in a thousand passes by chance. */
+static size_t bloom_size(size_t count)
+{
+	size_t bits = 4096;
+	while (bits / 16 < count)
+		bits *= 2;
+	return bits;
+}
+
+/* How many of hashes[0..n) differ, estimated by linear counting: each
+ * sets a bit of a bitmap of at least 8 bits for each, and the share of
+ * bits left clear, z, says n' = -m ln z (within a few per cent). */
+static size_t distinct_estimate(const uint64_t *hashes, size_t n)
+{
+	size_t m = 4096;
+	while (m / 8 < n)
+		m *= 2;
+	uint64_t *map = xcalloc(m / 64, sizeof *map);
+	for (size_t i = 0; i < n; i++) {
+		size_t b = slot_of(hashes[i], m);
+		map[b / 64] |= 1ull << (b % 64);
+	}
+	size_t set = 0;
+	for (size_t i = 0; i < m / 64; i++)
+		set += (size_t)__builtin_popcountll(map[i]);
+	free(map);
+	return (size_t)(-(double)m * log((double)(m - set) / (double)m)) + 1;
+}
+
+/* The filters. The first words' is sized for the first words that
+ * differ: far fewer than the names (a million names have some hundred
+ * thousand), and tried at every word of the text, it then stays in a
+ * cache near the core. */
 static void build(struct gazetteer *g)
 {
 	flush(g);
 	free(g->first_words);
 	free(g->whole_names);
-	size_t bits = 4096;
-	while (bits < g->used * 16)
-		bits *= 2;
-	g->bloom_bits = bits;
-	g->first_words = xcalloc(bits / 64, sizeof *g->first_words);
-	g->whole_names = xcalloc(bits / 64, sizeof *g->whole_names);
+	g->bloom_bits = bloom_size(g->used);
+	g->first_bits = bloom_size(distinct_estimate(g->first_hashes, g->used));
+	g->first_words = xcalloc(g->first_bits / 64, sizeof *g->first_words);
+	g->whole_names = xcalloc(g->bloom_bits / 64, sizeof *g->whole_names);
 	for (size_t i = 0; i < g->cap; i++)
 		if (g->hashes[i])
-			bloom_set(g->whole_names, bits, g->hashes[i]);
+			bloom_set(g->whole_names, g->bloom_bits, g->hashes[i]);
 	for (size_t i = 0; i < g->used; i++)
-		bloom_set(g->first_words, bits, g->first_hashes[i]);
+		first_set(g->first_words, g->first_bits, g->first_hashes[i]);
 	g->ready = true;
 }
+
+/* A word of the text: where it starts and ends, and its hash. */
+struct word_at {
+	size_t start, end;
+	uint64_t hash;
+};
+
+#ifdef __SSE2__
+/* A bit for each of the 16 bytes at s that belongs to a word
+ * (fold_is_word_byte). */
+static inline unsigned word_bits16(const unsigned char *s)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	/* signed compares: bytes of 0x80 and above are negative */
+	const __m128i high = _mm_cmplt_epi8(v, _mm_setzero_si128());
+	const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+					    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	const __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+					    _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(high, _mm_or_si128(digit, lower)));
+}
+#endif
+
+/* The first word start at or after i in t[0..n), or n. The bytes are
+ * looked at 16 at a time: a word's end is no branch to mispredict. */
+static inline size_t word_start(const unsigned char *t, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned in_word = word_bits16(t + i);
+		unsigned before = in_word << 1 | (i > 0 && fold_is_word_byte(t[i - 1]));
+		unsigned starts = in_word & ~before & 0xFFFFu;
+		if (starts)
+			return i + (size_t)__builtin_ctz(starts);
+	}
+#endif
+	for (; i < n; i++)
+		if (fold_is_word_byte(t[i]) && !(i > 0 && fold_is_word_byte(t[i - 1])))
+			return i;
+	return n;
+}
+
+/* The end of the word that goes on at i: the first byte from i on that
+ * belongs to no word, or n. */
+static inline size_t word_end(const unsigned char *t, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned outside = ~word_bits16(t + i) & 0xFFFFu;
+		if (outside)
+			return i + (size_t)__builtin_ctz(outside);
+	}
+#endif
+	while (i < n && fold_is_word_byte(t[i]))
+		i++;
+	return i;
+}
+
+/* The next word from *from on (a capitalised one's, with capitalised)
+ * into *w, *from moved past it; false when there is none. */
+static inline bool next_word(const struct fold *f, bool capitalised, size_t *from,
+			     struct word_at *w)
+{
+	const unsigned char *t = (const unsigned char *)f->text.data;
+	size_t n = f->text.len, i = *from;
+	if (!capitalised) {
+		i = word_start(t, i, n);
+	} else {
+		for (;; i++) {
+			/* capitals are few: jump from one to the next */
+			const unsigned char *up = i < n ? memchr(f->upper + i, 1, n - i) : NULL;
+			if (!up)
+				return false;
+			i = (size_t)(up - f->upper);
+			if (fold_is_word_byte(t[i]) && !(i > 0 && fold_is_word_byte(t[i - 1])))
+				break;
+		}
+	}
+	if (i >= n)
+		return false;
+	size_t end = word_end(t, i + 1, n);
+	*w = (struct word_at){i, end, word_hash(t + i, end - i, n - i)};
+	*from = end;
+	return true;
+}
+
+/* A place where a name from the word looked up may end, and the name's
+ * hash if it does. */
+struct name_end {
+	size_t end;
+	uint64_t hash;
+};
+
+/* Words found ahead of the one looked up, and ends of names gathered
+ * before they are looked up: their filters' blocks are on their way into
+ * the cache meanwhile (a filter of a million names is larger than the
+ * caches near the core, and most words are tried against it). */
+enum { WORDS_AHEAD = 8, ENDS_AT_ONCE = 16 };
 
 void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capitalised,
 		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
@@ -283,55 +483,64 @@ void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capi
 		return;
 	const unsigned char *t = (const unsigned char *)f->text.data;
 	size_t n = f->text.len, bits = g->bloom_bits;
-	for (size_t i = 0; i < n;) {
-		if (capitalised) {
-			/* capitals are few: jump from one to the next */
-			const unsigned char *up = memchr(f->upper + i, 1, n - i);
-			if (!up)
-				break;
-			i = (size_t)(up - f->upper);
-		}
-		/* a word start: not inside a word */
-		if (!fold_is_word_byte(t[i]) || (i > 0 && fold_is_word_byte(t[i - 1]))) {
-			i++;
-			continue;
-		}
-		uint64_t h = fnv[FNV_OFFSET];
-		size_t word_end = i;
-		while (word_end < n && fold_is_word_byte(t[word_end]))
-			h = step(h, t[word_end++]);
-		if (!bloom_has(g->first_words, bits, nonzero(h))) {
-			i = word_end;
-			continue;
-		}
-		/* the longest name from i that ends where a word does */
-		const struct entry *best = NULL;
-		size_t best_end = 0;
-		h = fnv[FNV_OFFSET];
-		size_t limit = n - i < g->max_len ? n : i + g->max_len, words = 0;
-		for (size_t j = i; j < limit; j++) {
-			h = step(h, t[j]);
-			size_t end = j + 1;
-			if (end < n && fold_is_word_byte(t[end]) && fold_is_word_byte(t[j]))
-				continue; /* inside a word */
-			if (fold_is_word_byte(t[j]) && ++words > g->max_words)
-				break; /* longer than any name */
-			uint64_t hn = nonzero(h);
-			if (!bloom_has(g->whole_names, bits, hn))
-				continue;
-			const struct entry *e = find(g, hn, (const char *)t + i, end - i);
-			if (e) {
-				best = e;
-				best_end = end;
+	struct word_at ahead[WORDS_AHEAD];
+	struct name_end ends[ENDS_AT_ONCE];
+	size_t head = 0, count = 0, scan = 0, resume = 0;
+	bool more = true;
+	for (;;) {
+		while (more && count < WORDS_AHEAD) {
+			struct word_at *w = &ahead[(head + count) % WORDS_AHEAD];
+			more = next_word(f, capitalised, &scan, w);
+			if (more) {
+				__builtin_prefetch(first_block(g->first_words, g->first_bits, w->hash));
+				count++;
 			}
 		}
-		if (!best) {
-			i = word_end;
+		if (!count)
+			break;
+		const struct word_at w = ahead[head];
+		head = (head + 1) % WORDS_AHEAD;
+		count--;
+		/* a word inside the last name found, or one that starts none */
+		if (w.start < resume || !first_has(g->first_words, g->first_bits, w.hash))
 			continue;
+		/* the longest name from the word that ends where a word does */
+		const struct entry *best = NULL;
+		size_t best_end = 0, i = w.start;
+		uint64_t h = fnv[FNV_OFFSET];
+		size_t limit = n - i < g->max_len ? n : i + g->max_len, words = 0;
+		for (size_t j = i; j < limit;) {
+			size_t gathered = 0;
+			for (; j < limit && gathered < ENDS_AT_ONCE; j++) {
+				h = step(h, t[j]);
+				size_t end = j + 1;
+				if (end < n && fold_is_word_byte(t[end]) && fold_is_word_byte(t[j]))
+					continue; /* inside a word */
+				if (fold_is_word_byte(t[j]) && ++words > g->max_words) {
+					limit = j; /* longer than any name */
+					break;
+				}
+				if (!g->ends[t[j]])
+					continue; /* no name ends in this byte (a space, most often) */
+				ends[gathered++] = (struct name_end){end, nonzero(h)};
+				__builtin_prefetch(g->whole_names + bloom_block(nonzero(h), bits));
+			}
+			for (size_t k = 0; k < gathered; k++) {
+				if (!bloom_has(g->whole_names, bits, ends[k].hash))
+					continue;
+				const struct entry *e =
+					find(g, ends[k].hash, (const char *)t + i, ends[k].end - i);
+				if (e) {
+					best = e;
+					best_end = ends[k].end;
+				}
+			}
 		}
+		if (!best)
+			continue;
 		struct gazetteer_match m = {i, best_end, g->vals[best->vals - 1].value, best->vals};
 		found(ctx, &m);
-		i = best_end;
+		resume = best_end;
 	}
 }
 
