@@ -229,8 +229,26 @@ static void flush(struct gazetteer *g)
 	}
 	enum { AHEAD = 16 };
 	for (size_t i = 0; i < g->pending_count; i++) {
-		if (i + AHEAD < g->pending_count)
-			__builtin_prefetch(&g->hashes[slot_of(g->pending[i + AHEAD].hash, g->cap)]);
+		/* A name that is in the table already (an alias of many) is
+		 * compared with the name there: its entry and then its bytes
+		 * are loaded in turn, once the slot that says which is in. */
+		if (i + AHEAD < g->pending_count) {
+			size_t slot = slot_of(g->pending[i + AHEAD].hash, g->cap);
+			__builtin_prefetch(&g->hashes[slot]);
+			__builtin_prefetch(&g->slot_names[slot], 1);
+		}
+		if (i + AHEAD / 2 < g->pending_count) {
+			const struct pending *p = &g->pending[i + AHEAD / 2];
+			size_t slot = slot_of(p->hash, g->cap);
+			if (g->hashes[slot] == p->hash)
+				__builtin_prefetch(&g->names[g->slot_names[slot]]);
+		}
+		if (i + AHEAD / 4 < g->pending_count) {
+			const struct pending *p = &g->pending[i + AHEAD / 4];
+			size_t slot = slot_of(p->hash, g->cap);
+			if (g->hashes[slot] == p->hash)
+				__builtin_prefetch(g->bytes.data + g->names[g->slot_names[slot]].off);
+		}
 		const struct pending *p = &g->pending[i];
 		insert(g, p->hash, p->off, p->len, p->value);
 	}
