@@ -84,6 +84,54 @@ static const char *run(const struct gazetteer *g, const char *text, struct found
 	return out->got;
 }
 
+/* Long texts of ASCII runs of every length and other characters, folded
+ * whole, against each character folded alone: the runs of ASCII go 16
+ * bytes at a time, and every byte must say the same. */
+static void test_whole_text_as_character_by_character(void)
+{
+	static const char *const pieces[] = {"Ankara", " ", "NATO", "\xC3\x87", "\xC4\xB0", "\xC3\x9F",
+					     "e", "\xE6\x9D\xB1", "\xFF", "Stoltenberg said ", "x", "\n", "0123456789"};
+	enum { PIECES = sizeof pieces / sizeof *pieces };
+	uint64_t r = 88172645463325252ull;
+	struct fold whole = {0}, one = {0};
+	size_t wrong = 0;
+	for (int round = 0; round < 500; round++) {
+		char text[600];
+		size_t n = 0;
+		for (int k = 0; k < 40; k++) {
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			const char *p = pieces[r % PIECES];
+			memcpy(text + n, p, strlen(p));
+			n += strlen(p);
+		}
+		fold_text(text, n, &whole);
+		size_t w = 0, cp = 0;
+		bool same = true;
+		for (size_t i = 0; i < n && same; cp++) {
+			/* one character: a byte of ASCII or an invalid one, else its
+			 * UTF-8 sequence */
+			size_t k = 1;
+			unsigned char c = (unsigned char)text[i];
+			if (c >= 0xC0 && c != 0xFF)
+				k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			fold_text(text + i, k, &one);
+			same = w + one.text.len <= whole.text.len &&
+			       memcmp(whole.text.data + w, one.text.data, one.text.len) == 0;
+			for (size_t j = 0; same && j < one.text.len; j++)
+				same = whole.from[w + j] == cp && whole.upper[w + j] == one.upper[j];
+			w += one.text.len;
+			i += k;
+		}
+		same = same && w == whole.text.len && whole.from[w] == cp;
+		wrong += !same;
+	}
+	CHECK_EQ_SIZE(wrong, 0, "a text folds as its characters do, one by one");
+	fold_free(&whole);
+	fold_free(&one);
+}
+
 static void test_matching(void)
 {
 	struct gazetteer *g = gazetteer_new();
@@ -153,5 +201,6 @@ static void test_many_names(void)
 	gazetteer_free(g);
 }
 
-UNIT_MAIN(UNIT_TEST(test_folding), UNIT_TEST(test_the_way_back), UNIT_TEST(test_matching),
+UNIT_MAIN(UNIT_TEST(test_folding), UNIT_TEST(test_the_way_back),
+	  UNIT_TEST(test_whole_text_as_character_by_character), UNIT_TEST(test_matching),
 	  UNIT_TEST(test_a_name_with_two_values), UNIT_TEST(test_many_names))
