@@ -322,14 +322,14 @@ static inline bool bloom_has(const uint64_t *b, size_t bits, uint64_t h)
 /* The first words' filter: as the others, but a word_hash is used as it
  * is (its low bits hold its high bits too): the block from the low bits,
  * the two bits from the top ones. */
-static inline const uint64_t *first_block(const uint64_t *b, size_t bits, uint64_t h)
+static inline size_t first_block(size_t bits, uint64_t h)
 {
-	return b + (size_t)(h & (bits / 512 - 1)) * 8;
+	return (size_t)(h & (bits / 512 - 1)) * 8;
 }
 
 static inline void first_set(uint64_t *b, size_t bits, uint64_t h)
 {
-	uint64_t *block = b + (first_block(b, bits, h) - b);
+	uint64_t *block = b + first_block(bits, h);
 	unsigned x = (unsigned)(h >> 45) & 511, y = (unsigned)(h >> 54) & 511;
 	block[x / 64] |= 1ull << (x % 64);
 	block[y / 64] |= 1ull << (y % 64);
@@ -337,7 +337,7 @@ static inline void first_set(uint64_t *b, size_t bits, uint64_t h)
 
 static inline bool first_has(const uint64_t *b, size_t bits, uint64_t h)
 {
-	const uint64_t *block = first_block(b, bits, h);
+	const uint64_t *block = b + first_block(bits, h);
 	unsigned x = (unsigned)(h >> 45) & 511, y = (unsigned)(h >> 54) & 511;
 	return (block[x / 64] >> (x % 64) & 1) && (block[y / 64] >> (y % 64) & 1);
 }
@@ -485,11 +485,10 @@ struct name_end {
 	uint64_t hash;
 };
 
-/* Words found ahead of the one looked up, and ends of names gathered
- * before they are looked up: their filters' blocks are on their way into
- * the cache meanwhile (a filter of a million names is larger than the
- * caches near the core, and most words are tried against it). */
-enum { WORDS_AHEAD = 8, ENDS_AT_ONCE = 16 };
+/* The places a name from a word may end are gathered, this many at a
+ * time, before they are looked up: their blocks of the whole names'
+ * filter, larger than the caches near the core, load meanwhile. */
+enum { ENDS_AT_ONCE = 16 };
 
 void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capitalised,
 		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
@@ -501,27 +500,12 @@ void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capi
 		return;
 	const unsigned char *t = (const unsigned char *)f->text.data;
 	size_t n = f->text.len, bits = g->bloom_bits;
-	struct word_at ahead[WORDS_AHEAD];
 	struct name_end ends[ENDS_AT_ONCE];
-	size_t head = 0, count = 0, scan = 0, resume = 0;
-	bool more = true;
-	for (;;) {
-		while (more && count < WORDS_AHEAD) {
-			struct word_at *w = &ahead[(head + count) % WORDS_AHEAD];
-			more = next_word(f, capitalised, &scan, w);
-			if (more) {
-				__builtin_prefetch(first_block(g->first_words, g->first_bits, w->hash));
-				count++;
-			}
-		}
-		if (!count)
-			break;
-		const struct word_at w = ahead[head];
-		head = (head + 1) % WORDS_AHEAD;
-		count--;
-		/* a word inside the last name found, or one that starts none */
-		if (w.start < resume || !first_has(g->first_words, g->first_bits, w.hash))
-			continue;
+	size_t scan = 0;
+	struct word_at w;
+	while (next_word(f, capitalised, &scan, &w)) {
+		if (!first_has(g->first_words, g->first_bits, w.hash))
+			continue; /* a word that starts no name */
 		/* the longest name from the word that ends where a word does */
 		const struct entry *best = NULL;
 		size_t best_end = 0, i = w.start;
@@ -558,7 +542,7 @@ void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capi
 			continue;
 		struct gazetteer_match m = {i, best_end, g->vals[best->vals - 1].value, best->vals};
 		found(ctx, &m);
-		resume = best_end;
+		scan = best_end;
 	}
 }
 
