@@ -87,41 +87,58 @@ static void table_put(struct template_table *t, size_t i, struct template_entry 
 	t->count++;
 }
 
-/* Empties slot i, moving back the entries after it in its run that may
- * stand earlier (backward-shift deletion): every key stays where
- * table_find looks for it. Slot i may hold another entry afterwards. */
-static void table_delete(struct template_table *t, size_t i)
-{
-	size_t mask = t->cap - 1;
-	for (size_t j = (i + 1) & mask; t->slots[j].key; j = (j + 1) & mask) {
-		/* the entry at j may move to i unless its home is in (i, j] */
-		size_t home = table_home(t, t->slots[j].key);
-		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-		if (!stays) {
-			t->slots[i] = t->slots[j];
-			i = j;
-		}
-	}
-	t->slots[i] = (struct template_entry){0, 0, 0};
-	t->count--;
-}
-
 /* Forgets the entries of the lowest counts until at most half the table
- * is used, in place: one pass over the slots, starting after an empty
- * one so that no run is cut in two. */
+ * is used: those counted at most floor times, floor raised one at a time
+ * until that is so. The counts say where floor ends (one pass over them),
+ * then the entries go and those after them move back, in place: a pass
+ * that starts after an empty slot and puts each entry in the first empty
+ * slot from its home, which is where table_find looks for it. */
 static void table_evict(struct template_table *t)
 {
-	size_t mask = t->cap - 1, empty = 0;
+	enum { SPAN = 64 }; /* counts told apart by one pass */
+	size_t mask = t->cap - 1;
+	size_t kept = t->count;
+	uint32_t floor = t->floor;
+	for (bool first = true; kept > t->cap / 2; first = false) {
+		/* at[k]: the entries that go when floor is raised k + 1 times
+		 * and not before; in the first pass at[0] takes those counted
+		 * floor times or fewer as well (made since the last eviction,
+		 * they may be under floor) */
+		size_t at[SPAN] = {0}, under = 0;
+		for (size_t i = 0; i < t->cap; i++) {
+			uint32_t c = t->slots[i].count;
+			if (!t->slots[i].key)
+				continue;
+			if (c <= floor)
+				under++;
+			else if (c - floor <= SPAN)
+				at[c - floor - 1]++;
+		}
+		if (first)
+			at[0] += under;
+		for (size_t k = 0; k < SPAN && kept > t->cap / 2; k++) {
+			kept -= at[k];
+			floor++;
+		}
+	}
+	t->floor = floor;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].key && t->slots[i].count <= floor)
+			t->slots[i] = (struct template_entry){0, 0, 0};
+	t->count = kept;
+	size_t empty = 0;
 	while (t->slots[empty].key) /* there is one: the table is never full */
 		empty++;
-	while (t->count > t->cap / 2) {
-		t->floor++;
-		for (size_t k = 1; k <= t->cap; k++) {
-			size_t i = (empty + k) & mask;
-			/* an entry moved back into i is looked at in its turn */
-			while (t->slots[i].key && t->slots[i].count <= t->floor)
-				table_delete(t, i);
-		}
+	for (size_t k = 1; k <= t->cap; k++) {
+		size_t i = (empty + k) & mask;
+		if (!t->slots[i].key)
+			continue;
+		struct template_entry e = t->slots[i];
+		t->slots[i] = (struct template_entry){0, 0, 0};
+		size_t j = table_home(t, e.key);
+		while (t->slots[j].key)
+			j = (j + 1) & mask;
+		t->slots[j] = e;
 	}
 }
 

@@ -305,6 +305,30 @@ test_template_memory_window_site_field_and_memory_bound() {
 	assertEquals "too little memory is a usage error" 2 $?
 }
 
+test_template_memory_keeps_finding_its_lines_across_evictions() {
+	# 300 records of one site, each of 40 box lines (the template) between
+	# the first of its 100 lines of its own, in the least memory: the tables fill up every
+	# few records and forget the lines seen once, and the entries left
+	# move back to where they are looked for. With a window of one the
+	# box lines reach the 5 records that make them template by the fifth
+	# record; if an entry were lost, more would stay.
+	awk 'BEGIN {
+		for (r = 0; r < 300; r++) {
+			t = ""
+			for (k = 0; k < 100; k++) {
+				if (k < 40) t = t "Riverside Gazette box " k "\\n"
+				t = t "Unique line " r " " k " of the story.\\n"
+			}
+			printf "{\"id\":\"e%d\",\"url\":\"https://riverside.example/%d\",\"text\":\"%s\"}\n", r, r, t
+		}
+	}' >"$WORK/evict.jsonl"
+	"$P" --template-window 1 --template-memory 64K --stats="$WORK/s" "$WORK/evict.jsonl" >"$WORK/out"
+	assertEquals "the box lines stay in the first four records only" "e0 e1 e2 e3" \
+		"$(jq -r 'select(.text | contains("Riverside Gazette")) | .id' "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "each of them whole" 160 "$(jq -r .text "$WORK/out" | grep -c 'Riverside Gazette')"
+	assertEquals "and no line of the stories goes" 11840 "$(jq .removed_by_rule.template "$WORK/s")"
+}
+
 test_bad_records_are_reported_counted_kept_and_skipped() {
 	{
 		head -n 1 "$WORK/seeds.jsonl"
