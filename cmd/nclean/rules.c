@@ -584,8 +584,8 @@ bool rule_close_button(struct rule_line *l)
 	return in_list(f, len, buttons);
 }
 
-/* Whether the folded line s[0..n) (valid UTF-8) may hold a word of
- * rule_cookie's first list: without folding it, it must hold "coo" or
+/* Whether the line s[0..n) (valid UTF-8), once folded, may hold a word
+ * of rule_cookie's first list: unfolded, it must hold "coo" or
  * "erez" in some case (no letter but these ASCII ones folds to c, o, e, r
  * or z), or a byte 0xD0 (the lead of к and К) or 0xD9 (of the Arabic
  * words' first letters, which have no case). Most lines hold none of
