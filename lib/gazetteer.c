@@ -51,6 +51,7 @@ struct gazetteer {
 	struct val *vals;
 	size_t val_count, val_cap;
 	size_t max_len, max_words;
+	size_t byte_limit; /* the most bytes of names held (0: 4 GiB) */
 	bool ends[256]; /* the last bytes of names */
 	/* Names added and not yet in the table: put there in one go, at the
 	 * first match or count after an add, with the slots of the names
@@ -255,7 +256,12 @@ static void flush(struct gazetteer *g)
 	g->pending_count = 0;
 }
 
-void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t value)
+void gazetteer_limit(struct gazetteer *g, size_t bytes)
+{
+	g->byte_limit = bytes < UINT32_MAX ? bytes : UINT32_MAX;
+}
+
+bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t value)
 {
 	/* leading and trailing spaces are no part of a name */
 	while (n && folded[0] == ' ') {
@@ -264,10 +270,12 @@ void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 	}
 	while (n && folded[n - 1] == ' ')
 		n--;
+	if (!n)
+		return true; /* nothing to add */
 	/* names and their bytes are counted in 32 bits */
-	if (!n || n > UINT32_MAX || g->bytes.len > UINT32_MAX - n ||
-	    g->used + g->pending_count >= UINT32_MAX)
-		return;
+	size_t limit = g->byte_limit ? g->byte_limit : UINT32_MAX;
+	if (n > limit || g->bytes.len > limit - n || g->used + g->pending_count >= UINT32_MAX)
+		return false;
 	uint64_t h = fnv[FNV_OFFSET];
 	for (size_t i = 0; i < n; i++)
 		h = step(h, (unsigned char)folded[i]);
@@ -288,6 +296,7 @@ void gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 	if (words > g->max_words)
 		g->max_words = words;
 	g->ready = false;
+	return true;
 }
 
 size_t gazetteer_size(const struct gazetteer *gc)

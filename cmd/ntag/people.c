@@ -49,6 +49,14 @@ static uint32_t label_of(struct people *p, const char *label, size_t n)
 	return off;
 }
 
+/* Whether an entity of a canonical name of n bytes fits: their bytes
+ * and their number are counted in 32 bits. */
+static bool entity_fits(const struct people *p, size_t n)
+{
+	return p->text.len <= UINT32_MAX - 1 && n <= UINT32_MAX - 1 - p->text.len &&
+	       p->n < UINT32_MAX - 1;
+}
+
 static uint32_t add_entity(struct people *p, const char *label, size_t label_len,
 			   const char *canonical, size_t n)
 {
@@ -76,11 +84,15 @@ static uint32_t add_entity(struct people *p, const char *label, size_t label_len
 	return (uint32_t)p->n++;
 }
 
-static void add_name(struct people *p, struct fold *folded, const char *name, size_t n,
+/* What a file says when the names it adds no longer fit. */
+#define FULL "more names than ntag holds: 4 GiB of names, and of canonical names, at most"
+
+/* Adds the name of entity; false when the gazetteer is full. */
+static bool add_name(struct people *p, struct fold *folded, const char *name, size_t n,
 		     uint32_t entity)
 {
 	fold_text(name, n, folded);
-	gazetteer_add(p->names, folded->text.data, folded->text.len, entity);
+	return gazetteer_add(p->names, folded->text.data, folded->text.len, entity);
 }
 
 static bool valid_label(const char *s, size_t n)
@@ -115,9 +127,13 @@ static void load_tsv_line(struct people *p, const char *path, uint64_t number, c
 		if (!len) {
 			bad_line(path, number, "an empty name");
 		}
-		if (entity == UINT32_MAX)
+		if (entity == UINT32_MAX) {
+			if (!entity_fits(p, len))
+				bad_line(path, number, FULL);
 			entity = add_entity(p, s, label_len, f, len);
-		add_name(p, folded, f, len, entity);
+		}
+		if (!add_name(p, folded, f, len, entity))
+			bad_line(path, number, FULL);
 		if (!next)
 			break;
 		f = next + 1;
@@ -225,11 +241,13 @@ static void load_json_line(struct people *p, const char *path, uint64_t number, 
 		buf_add(&canonical, words.data, words.len);
 	struct buf label_copy = {0};
 	buf_add(&label_copy, label, label_len);
+	if (!entity_fits(p, canonical.len))
+		bad_line(path, number, FULL);
 	uint32_t entity = add_entity(p, label_copy.data, label_copy.len, canonical.data,
 				     canonical.len);
-	add_name(p, folded, words.data, words.len, entity);
-	if (id && id_len)
-		add_name(p, folded, canonical.data, canonical.len, entity);
+	if (!add_name(p, folded, words.data, words.len, entity) ||
+	    (id && id_len && !add_name(p, folded, canonical.data, canonical.len, entity)))
+		bad_line(path, number, FULL);
 	buf_free(&label_copy);
 	buf_free(&canonical);
 	buf_free(&words);

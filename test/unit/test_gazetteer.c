@@ -171,5 +171,28 @@ static void test_names_at_the_end_and_long_first_words(void)
 	gazetteer_free(g);
 }
 
+/* A gazetteer that is full says so, keeps what it had, and takes what
+ * still fits (the limit lowered from 4 GiB of names to 18 bytes). */
+static void test_a_full_gazetteer_says_so(void)
+{
+	struct gazetteer *g = gazetteer_new();
+	gazetteer_limit(g, 18);
+	CHECK(gazetteer_add(g, "jens stoltenberg", 16, 1), "16 bytes of names fit in 18");
+	CHECK(gazetteer_add(g, "   ", 3, 2), "a name of nothing is no error");
+	CHECK(!gazetteer_add(g, "nato", 4, 3), "4 more bytes do not fit");
+	CHECK(gazetteer_add(g, "un", 2, 4), "2 more do, to the limit");
+	CHECK(!gazetteer_add(g, "x", 1, 5), "and then not one more");
+	CHECK_EQ_SIZE(gazetteer_size(g), 2, "the names that fitted are there");
+	struct fold f = {0};
+	struct seen s = {0};
+	const char *text = "NATO and Jens Stoltenberg at the UN";
+	fold_text(text, strlen(text), &f);
+	gazetteer_match(g, &f, false, note, &s);
+	CHECK(s.count == 2 && s.value[0] == 1 && s.value[1] == 4, "and found, the others not");
+	fold_free(&f);
+	gazetteer_free(g);
+}
+
 UNIT_MAIN(UNIT_TEST(test_matches_as_the_definition_says),
-	  UNIT_TEST(test_names_at_the_end_and_long_first_words))
+	  UNIT_TEST(test_names_at_the_end_and_long_first_words),
+	  UNIT_TEST(test_a_full_gazetteer_says_so))
