@@ -308,6 +308,19 @@ size_t gazetteer_size(const struct gazetteer *gc)
 
 /* Two bits of a blocked Bloom filter from one hash: both in one block
  * of 512 bits, one cache line, so that a test costs one miss. */
+static inline void block_set(uint64_t *block, unsigned x, unsigned y)
+{
+	block[x / 64] |= 1ull << (x % 64);
+	block[y / 64] |= 1ull << (y % 64);
+}
+
+static inline bool block_has(const uint64_t *block, unsigned x, unsigned y)
+{
+	return (block[x / 64] >> (x % 64) & 1) && (block[y / 64] >> (y % 64) & 1);
+}
+
+/* The whole names' filter: the block from the hash mixed (FNV-1a's low
+ * bits are weak), the two bits from its top. */
 static inline size_t bloom_block(uint64_t h, size_t bits)
 {
 	return (size_t)(slot_of(h, bits / 512)) * 8;
@@ -315,22 +328,18 @@ static inline size_t bloom_block(uint64_t h, size_t bits)
 
 static inline void bloom_set(uint64_t *b, size_t bits, uint64_t h)
 {
-	uint64_t *block = b + bloom_block(h, bits);
-	unsigned x = (unsigned)(h >> 32) & 511, y = (unsigned)(h >> 48) & 511;
-	block[x / 64] |= 1ull << (x % 64);
-	block[y / 64] |= 1ull << (y % 64);
+	block_set(b + bloom_block(h, bits), (unsigned)(h >> 32) & 511, (unsigned)(h >> 48) & 511);
 }
 
 static inline bool bloom_has(const uint64_t *b, size_t bits, uint64_t h)
 {
-	const uint64_t *block = b + bloom_block(h, bits);
-	unsigned x = (unsigned)(h >> 32) & 511, y = (unsigned)(h >> 48) & 511;
-	return (block[x / 64] >> (x % 64) & 1) && (block[y / 64] >> (y % 64) & 1);
+	return block_has(b + bloom_block(h, bits), (unsigned)(h >> 32) & 511,
+			 (unsigned)(h >> 48) & 511);
 }
 
-/* The first words' filter: as the others, but a word_hash is used as it
- * is (its low bits hold its high bits too): the block from the low bits,
- * the two bits from the top ones. */
+/* The first words' filter: a word_hash is used as it is (its low bits
+ * hold its high bits too): the block from the low bits, the two bits
+ * from the top ones. */
 static inline size_t first_block(size_t bits, uint64_t h)
 {
 	return (size_t)(h & (bits / 512 - 1)) * 8;
@@ -338,17 +347,13 @@ static inline size_t first_block(size_t bits, uint64_t h)
 
 static inline void first_set(uint64_t *b, size_t bits, uint64_t h)
 {
-	uint64_t *block = b + first_block(bits, h);
-	unsigned x = (unsigned)(h >> 45) & 511, y = (unsigned)(h >> 54) & 511;
-	block[x / 64] |= 1ull << (x % 64);
-	block[y / 64] |= 1ull << (y % 64);
+	block_set(b + first_block(bits, h), (unsigned)(h >> 45) & 511, (unsigned)(h >> 54) & 511);
 }
 
 static inline bool first_has(const uint64_t *b, size_t bits, uint64_t h)
 {
-	const uint64_t *block = b + first_block(bits, h);
-	unsigned x = (unsigned)(h >> 45) & 511, y = (unsigned)(h >> 54) & 511;
-	return (block[x / 64] >> (x % 64) & 1) && (block[y / 64] >> (y % 64) & 1);
+	return block_has(b + first_block(bits, h), (unsigned)(h >> 45) & 511,
+			 (unsigned)(h >> 54) & 511);
 }
 
 /* The bits of a filter of 16 bits an item for count items (a power of
