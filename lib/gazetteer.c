@@ -51,7 +51,7 @@ struct gazetteer {
 	struct val *vals;
 	size_t val_count, val_cap;
 	size_t max_len, max_words;
-	size_t byte_limit; /* the most bytes of names held (0: 4 GiB) */
+	size_t byte_limit; /* the most bytes of names held, 4 GiB at most */
 	bool ends[256]; /* the last bytes of names */
 	/* Names added and not yet in the table: put there in one go, at the
 	 * first match or count after an add, with the slots of the names
@@ -129,7 +129,9 @@ static inline uint64_t word_hash(const unsigned char *p, size_t len, size_t room
 
 struct gazetteer *gazetteer_new(void)
 {
-	return xcalloc(1, sizeof(struct gazetteer));
+	struct gazetteer *g = xcalloc(1, sizeof(struct gazetteer));
+	g->byte_limit = UINT32_MAX;
+	return g;
 }
 
 void gazetteer_free(struct gazetteer *g)
@@ -273,7 +275,7 @@ bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 	if (!n)
 		return true; /* nothing to add */
 	/* names and their bytes are counted in 32 bits */
-	size_t limit = g->byte_limit ? g->byte_limit : UINT32_MAX;
+	size_t limit = g->byte_limit;
 	if (n > limit || g->bytes.len > limit - n || g->used + g->pending_count >= UINT32_MAX)
 		return false;
 	uint64_t h = fnv[FNV_OFFSET];
