@@ -208,6 +208,12 @@ uint64_t cli_parse_size(const char *option, const char *arg)
 	return v * unit;
 }
 
+void cli_list_add(const char ***list, size_t *n, const char *arg)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof **list);
+	(*list)[(*n)++] = arg;
+}
+
 uint64_t cli_parse_uint(const char *option, const char *arg, uint64_t min, uint64_t max)
 {
 	char *end;

@@ -62,6 +62,9 @@ void cli_parse(struct cli *cli, const struct cli_spec *spec, void *ctx, int argc
 uint64_t cli_parse_size(const char *option, const char *arg);
 /* Parses a whole number in [min, max]; dies with a usage error otherwise. */
 uint64_t cli_parse_uint(const char *option, const char *arg, uint64_t min, uint64_t max);
+/* Appends arg to the list *list of *n arguments (an option given again
+ * and again: --include, -g); the list is the caller's to free. */
+void cli_list_add(const char ***list, size_t *n, const char *arg);
 
 /* Opens an output (NULL or "-" for stdout) or dies. */
 struct writer *cli_open_output(const char *path);

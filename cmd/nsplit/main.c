@@ -28,13 +28,6 @@ static const struct cli_option options[] = {
 	{NULL, 0, NULL, NULL, 0},
 };
 
-
-static void add_pattern(const char ***list, size_t *count, const char *glob)
-{
-	*list = xrealloc(*list, (*count + 1) * sizeof **list);
-	(*list)[(*count)++] = glob;
-}
-
 static void on_option(void *ctx, int id, const char *arg)
 {
 	struct split_options *opt = ctx;
@@ -52,8 +45,8 @@ static void on_option(void *ctx, int id, const char *arg)
 	}
 	case OPT_MAX_SIZE: opt->max_size = cli_parse_size("--max-size", arg); break;
 	case OPT_MIN_SIZE: opt->min_size = cli_parse_size("--min-size", arg); break;
-	case OPT_INCLUDE: add_pattern(&opt->includes, &opt->include_count, arg); break;
-	case OPT_EXCLUDE: add_pattern(&opt->excludes, &opt->exclude_count, arg); break;
+	case OPT_INCLUDE: cli_list_add(&opt->includes, &opt->include_count, arg); break;
+	case OPT_EXCLUDE: cli_list_add(&opt->excludes, &opt->exclude_count, arg); break;
 	case OPT_NAME: opt->stdin_name = arg; break;
 	case OPT_SHARDS: opt->shards = (unsigned)cli_parse_uint("--shards", arg, 1, 4096); break;
 	}

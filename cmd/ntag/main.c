@@ -37,15 +37,9 @@ struct args {
 	/* the expressions as given; parsed once every option is known */
 	const char **keep, **drop;
 	size_t n_keep, n_drop;
-	char **gazetteers;
+	const char **gazetteers;
 	size_t n_gazetteers;
 };
-
-static void push(const char ***list, size_t *n, const char *arg)
-{
-	*list = xrealloc(*list, (*n + 1) * sizeof **list);
-	(*list)[(*n)++] = arg;
-}
 
 static void on_option(void *ctx, int id, const char *arg)
 {
@@ -61,9 +55,9 @@ static void on_option(void *ctx, int id, const char *arg)
 				  (int)bad_len, bad);
 		break;
 	}
-	case OPT_KEEP: push(&a->keep, &a->n_keep, arg); break;
-	case OPT_DROP: push(&a->drop, &a->n_drop, arg); break;
-	case OPT_GAZETTEER: push((const char ***)&a->gazetteers, &a->n_gazetteers, arg); break;
+	case OPT_KEEP: cli_list_add(&a->keep, &a->n_keep, arg); break;
+	case OPT_DROP: cli_list_add(&a->drop, &a->n_drop, arg); break;
+	case OPT_GAZETTEER: cli_list_add(&a->gazetteers, &a->n_gazetteers, arg); break;
 	}
 }
 

@@ -254,7 +254,7 @@ static void load_json_line(struct people *p, const char *path, uint64_t number, 
 	record_free(&r);
 }
 
-struct people *people_load(char **files, size_t count)
+struct people *people_load(const char *const *files, size_t count)
 {
 	struct people *p = xcalloc(1, sizeof *p);
 	p->names = gazetteer_new();

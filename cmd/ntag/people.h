@@ -27,7 +27,7 @@ struct people;
 
 /* Loads the files (none: titled names only); a line it cannot use is an
  * error "ntag: file:line: why", exit status 2. */
-struct people *people_load(char **files, size_t n);
+struct people *people_load(const char *const *files, size_t n);
 void people_free(struct people *p);
 
 struct tags;
