@@ -99,10 +99,7 @@ static void test_whole_text_as_character_by_character(void)
 		char text[600];
 		size_t n = 0;
 		for (int k = 0; k < 40; k++) {
-			r ^= r << 13;
-			r ^= r >> 7;
-			r ^= r << 17;
-			const char *p = pieces[r % PIECES];
+			const char *p = pieces[unit_random(&r) % PIECES];
 			memcpy(text + n, p, strlen(p));
 			n += strlen(p);
 		}

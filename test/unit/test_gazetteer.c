@@ -67,10 +67,7 @@ static uint64_t rng = 0x2545F4914F6CDD1Dull;
 
 static unsigned roll(unsigned below)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % below);
+	return (unsigned)(unit_random(&rng) % below);
 }
 
 /* Texts of words and names, of every length up to a few hundred bytes

@@ -273,6 +273,17 @@ static inline size_t unit_count_siblings(const char *path)
 	return count;
 }
 
+/* The next number of the xorshift64 sequence in *state (not 0): random
+ * test inputs that are the same on every run. */
+static inline uint64_t unit_random(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
 /* Fills p with letters, spaces, CR, NUL bytes and newlines from a fixed
  * pseudo-random sequence: hard to compress, the same on every run. */
 static inline void unit_fill_text(char *p, size_t n)
