@@ -225,8 +225,8 @@ static void found_name(void *ctx, const struct gazetteer_match *m)
 	/* D[.] Month [YYYY] */
 	size_t b = m->start;
 	if (b >= 2 && s[b - 1] == ' ') {
-		size_t k = b - 1;
-		if (k > 0 && s[k - 1] == '.')
+		size_t k = b - 1; /* 1 or more */
+		if (s[k - 1] == '.')
 			k--;
 		size_t e = k;
 		while (k > 0 && s[k - 1] >= '0' && s[k - 1] <= '9' && e - k < 3)

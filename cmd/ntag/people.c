@@ -392,9 +392,6 @@ struct match_ctx {
 	struct tags *t;
 	const struct people *p;
 	struct utf8_cursor cur;
-	/* titled names found: folded byte spans, for the surnames' pass */
-	size_t *titled;
-	size_t n_titled, cap_titled;
 	struct gazetteer *surnames;
 	const char *text;
 };

@@ -248,7 +248,7 @@ static void classes_init(void)
 {
 	classes = xmalloc(CLASSES_CACHED);
 	for (uint32_t cp = 0; cp < CLASSES_CACHED; cp++)
-		classes[cp] = (cp >= 0xD800 && cp < 0xE000) ? 0 : class_of_cp(cp);
+		classes[cp] = class_of_cp(cp);
 }
 
 /* A slot of the n-gram counts: its generation says whether it is in use
