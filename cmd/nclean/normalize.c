@@ -252,23 +252,19 @@ static void flag(struct normalize_work *w, size_t at)
 
 /* s changes at d: the candidates whose reach takes in d are flagged, and
  * dropped, with those whose reach ends before it (later changes come
- * later still). */
+ * later still). The two lists are each in order: merged, so that the
+ * flags stay in order too (every one flagged before is before them, and
+ * every one after, after). */
 static void changed_at(struct normalize_work *w, size_t d)
 {
-	struct candidate_list *lists[2] = {&w->near, &w->far};
-	for (int k = 0; k < 2; k++) {
-		struct candidate_list *l = lists[k];
-		for (size_t c = 0; c < l->count; c++)
-			if (l->items[c].from + l->items[c].reach > d)
-				flag(w, l->items[c].to);
-		l->count = 0;
+	const struct candidate *a = w->near.items, *b = w->far.items;
+	size_t na = w->near.count, nb = w->far.count, i = 0, j = 0;
+	while (i < na || j < nb) {
+		const struct candidate *c = j == nb || (i < na && a[i].to < b[j].to) ? &a[i++] : &b[j++];
+		if (c->from + c->reach > d)
+			flag(w, c->to);
 	}
-}
-
-static int compare_offsets(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return (x > y) - (x < y);
+	w->near.count = w->far.count = 0;
 }
 
 /* Step 1: entities and tags, from the first one, at, on; s[0..at) holds
@@ -332,10 +328,6 @@ static void decode_markup(const char *s, size_t n, size_t at, struct buf *out,
 	}
 	out->len = (size_t)(o - base);
 	out->data[out->len] = '\0';
-	/* The two lists were flagged in turns: in order again. (None may have
-	 * been: qsort takes no null array, even of nothing.) */
-	if (w->flag_count > 1)
-		qsort(w->flags, w->flag_count, sizeof *w->flags, compare_offsets);
 }
 
 /* The first offset of w->flags that starts markup in s, or n. */
