@@ -161,6 +161,9 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 		unsigned digits = (unsigned)_mm_movemask_epi8(
 			_mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9)));
 		unsigned highs = (unsigned)_mm_movemask_epi8(v);
+		/* most blocks of prose have none of the bytes: then no class is
+		 * looked at */
+		unsigned any = marks | digits | highs;
 		unsigned from = 0xFFFFu; /* the bits of the line going on */
 		for (; breaks; breaks &= breaks - 1) {
 			unsigned b = (unsigned)__builtin_ctz(breaks);
@@ -170,8 +173,11 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 				irregular |= paragraph;
 				paragraph = true;
 			} else {
-				bytes |= (marks & range ? HAS_MARK : 0) | (e2s & range ? HAS_E2 : 0) |
-					 (digits & range ? HAS_DIGIT : 0) | (highs & range ? HAS_HIGH : 0);
+				if (any & range)
+					bytes |= (marks & range ? HAS_MARK : 0) |
+						 (e2s & range ? HAS_E2 : 0) |
+						 (digits & range ? HAS_DIGIT : 0) |
+						 (highs & range ? HAS_HIGH : 0);
 				add_line(lines, cap, &count, start, e, paragraph, bytes);
 				paragraph = false;
 			}
@@ -180,8 +186,9 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 			from = 0xFFFFu << (b + 1);
 		}
 		from &= 0xFFFFu;
-		bytes |= (marks & from ? HAS_MARK : 0) | (e2s & from ? HAS_E2 : 0) |
-			 (digits & from ? HAS_DIGIT : 0) | (highs & from ? HAS_HIGH : 0);
+		if (any & from)
+			bytes |= (marks & from ? HAS_MARK : 0) | (e2s & from ? HAS_E2 : 0) |
+				 (digits & from ? HAS_DIGIT : 0) | (highs & from ? HAS_HIGH : 0);
 	}
 #endif
 	for (; i < n; i++) {
@@ -845,13 +852,21 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 	if (*same)
 		return 0;
 	removed = 0;
+	/* The lines kept, each after one line break, or two where it starts a
+	 * paragraph: written through a pointer, with room for all of them. */
+	size_t room = 0;
+	for (size_t i = 0; i < count; i++)
+		if (lines[i].rule < 0)
+			room += lines[i].len + 2;
 	buf_clear(out);
-	buf_reserve(out, text_len);
+	buf_reserve(out, room);
 	if (c->carry_cap < count) {
 		c->carry_cap = count;
 		c->carry = xrealloc(c->carry, count * sizeof *c->carry);
 		c->carry_at = xrealloc(c->carry_at, count * sizeof *c->carry_at);
 	}
+	char *const base = out->data;
+	char *w = base;
 	for (size_t i = 0; i < count; i++) {
 		if (lines[i].rule >= 0) {
 			removed++;
@@ -860,12 +875,19 @@ static size_t clean_pass(struct cleaner *c, struct record *r, const struct rule_
 				explain(c, r, &lines[i], text);
 			continue;
 		}
-		if (out->len)
-			buf_adds(out, lines[i].is_paragraph_start ? "\n\n" : "\n");
-		buf_add(out, text + lines[i].off, lines[i].len);
-		c->carry_at[kept] = (struct normalize_span){out->len - lines[i].len, out->len};
+		if (w > base) {
+			*w++ = '\n';
+			if (lines[i].is_paragraph_start)
+				*w++ = '\n';
+		}
+		memcpy(w, text + lines[i].off, lines[i].len);
+		c->carry_at[kept] = (struct normalize_span){(size_t)(w - base),
+							    (size_t)(w - base) + lines[i].len};
+		w += lines[i].len;
 		c->carry[kept++] = lines[i].f;
 	}
+	out->len = (size_t)(w - base);
+	base[out->len] = '\0';
 	c->carry_count = kept;
 	return removed;
 }
