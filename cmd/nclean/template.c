@@ -367,6 +367,37 @@ compact_avx512(const char *s, size_t n, unsigned char *out)
 	}
 	return fill;
 }
+
+/* The key of a line of 64 bytes or fewer (most are) with AVX-512, and
+ * whether it has more than eight words (is_wide), from one load: what
+ * template_line_key and is_wide give, without a pass each. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static uint64_t
+short_key_avx512(const char *s, size_t n, bool *wide)
+{
+	const __m512i a = _mm512_set1_epi8('A'), la = _mm512_set1_epi8('a'),
+		      zero = _mm512_set1_epi8('0'), letters = _mm512_set1_epi8(26),
+		      digits = _mm512_set1_epi8(10), case_bit = _mm512_set1_epi8(0x20),
+		      space = _mm512_set1_epi8(' '), nl = _mm512_set1_epi8('\n');
+	__mmask64 in = n >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << n) - 1;
+	__m512i v = _mm512_maskz_loadu_epi8(in, s);
+	__mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, a), letters);
+	__mmask64 lower = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, la), letters);
+	__mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero), digits);
+	__mmask64 keep = (upper | lower | digit | _mm512_movepi8_mask(v)) & in;
+	/* a word starts at a byte that is no space after one that is (or
+	 * at the start), as scan_words counts them */
+	__mmask64 word = ~(_mm512_cmpeq_epi8_mask(v, space) | _mm512_cmpeq_epi8_mask(v, nl)) & in;
+	*wide = __builtin_popcountll(word & ~(word << 1)) > 8;
+	size_t fill = (size_t)__builtin_popcountll(keep);
+	if (fill < MIN_KEY)
+		return 0;
+	unsigned char bytes[64];
+	_mm512_storeu_si512((void *)bytes,
+			    _mm512_maskz_compress_epi8(
+				    keep, _mm512_or_si512(v, _mm512_maskz_mov_epi8(upper, case_bit))));
+	uint64_t h = XXH3_64bits(bytes, fill);
+	return h + !h; /* as key_end */
+}
 #endif
 
 /* Which compact_ variant runs, decided once. */
@@ -433,6 +464,12 @@ static inline uint64_t key_end(struct key_maker *k)
  * letters and digits lowercased, bytes of 0x80 and above as they are. */
 uint64_t template_line_key(const char *s, size_t n)
 {
+#ifdef HAVE_SSSE3_KEYS
+	if (use_avx512 && n <= 64) {
+		bool wide;
+		return short_key_avx512(s, n, &wide);
+	}
+#endif
 	struct key_maker k;
 	key_start(&k);
 	key_add(&k, s, n);
@@ -551,9 +588,18 @@ void template_span_keys(const char *text, const struct normalize_span *spans, si
 	for (size_t i = 0; i < count; i++) {
 		const char *s = text + spans[i].start;
 		size_t n = spans[i].end - spans[i].start;
-		keys[i] = template_line_key(s, n);
+		bool is_wide_line;
+#ifdef HAVE_SSSE3_KEYS
+		if (use_avx512 && n <= 64) {
+			keys[i] = short_key_avx512(s, n, &is_wide_line);
+		} else
+#endif
+		{
+			keys[i] = template_line_key(s, n);
+			is_wide_line = keys[i] && is_wide(s, n);
+		}
 		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
-		wide[i] = keys[i] && is_wide(s, n);
+		wide[i] = keys[i] && is_wide_line;
 	}
 }
 
