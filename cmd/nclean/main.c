@@ -331,8 +331,8 @@ int main(int argc, char **argv)
 				 * the window); after them the lines' own */
 				template_span_keys(text, cleaner.norm.spans, key_count, site_key,
 						   w.keys + w.key_cap, w.keys, w.wide);
-				template_prepare(&w.memory, site_key, text, w.text.len,
-						 w.keys + w.key_cap, w.keys, w.wide, key_count);
+				template_prepare(&w.memory, site_key, w.keys + w.key_cap, w.keys,
+						 w.wide, key_count);
 			}
 			while (w.count == w.cap || w.bytes > WINDOW_BYTES)
 				pop(&w, &cleaner, out, &line);

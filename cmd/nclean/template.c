@@ -621,12 +621,13 @@ size_t template_text_keys(const char *text, size_t n, uint64_t **keys, size_t *c
 	return count;
 }
 
-void template_prepare(struct template_memory *t, uint64_t site, const char *text, size_t n,
-		      const uint64_t *keys, const uint64_t *site_keys, const unsigned char *wide,
-		      size_t key_count)
+void template_prepare(struct template_memory *t, uint64_t site, const uint64_t *keys,
+		      const uint64_t *site_keys, const unsigned char *wide, size_t key_count)
 {
 	t->prepared_site = site;
-	t->prepared_hash = XXH3_64bits_withSeed(text, n, site);
+	/* A copy is told by its lines' keys, as lines are compared: a tenth
+	 * of the text's bytes to hash. */
+	t->prepared_hash = XXH3_64bits_withSeed(keys, key_count * sizeof *keys, site);
 	/* pairs[pair_cap..) is room for the sort */
 	if (t->pair_cap < key_count) {
 		t->pair_cap = key_count;
@@ -670,7 +671,7 @@ void template_commit(struct template_memory *t)
 {
 	uint64_t site = t->prepared_site;
 	if (!idset_add(&t->texts, t->prepared_hash))
-		return; /* an exact copy says nothing of the template */
+		return; /* a copy says nothing of the template */
 	if (t->texts.count >= t->capacity)
 		idset_clear(&t->texts);
 	if (++t->round == 0) { /* once in 2^32 records: the tags start anew */
@@ -716,7 +717,7 @@ void template_add(struct template_memory *t, uint64_t site, const char *text, si
 		wide[i] = keys[i] && is_wide(text + line, e - line);
 		line = e;
 	}
-	template_prepare(t, site, text, n, keys, site_keys, wide, count);
+	template_prepare(t, site, keys, site_keys, wide, count);
 	template_commit(t);
 	free(keys);
 	free(site_keys);

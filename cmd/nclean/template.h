@@ -15,8 +15,9 @@ struct key_pair;
  *
  * Lines are counted by a key: their ASCII letters and digits lowercased and
  * every other byte of 0x80 and above, so that case, spacing and punctuation
- * do not matter. Each record counts a line once, and a record whose whole
- * text was counted before (an exact copy) counts nothing. A line is
+ * do not matter. Each record counts a line once, and a record whose lines
+ * were all counted before, in the same order (a copy, compared as lines
+ * are), counts nothing. A line is
  * template in a site when at least min_records records of that site, and
  * at least 5% of the site's records, hold it -- unless it starts in lower
  * case (the end of a sentence), or it is a line of more than eight words
@@ -47,7 +48,7 @@ struct template_memory {
 	size_t prepared;         /* the record prepared: its keys, */
 	bool prepared_sorted;    /* sorted, without repeats (else in line order), */
 	uint64_t prepared_site;  /* its site */
-	uint64_t prepared_hash;  /* and its text's hash */
+	uint64_t prepared_hash;  /* and the hash of its keys */
 };
 
 /* Prepares a memory of capacity entries per table (a power of two of at
@@ -73,10 +74,11 @@ void template_span_keys(const char *text, const struct normalize_span *spans, si
 			uint64_t site, uint64_t *keys, uint64_t *site_keys, unsigned char *wide);
 /* template_add in two steps: the record's keys made ready, and their
  * entries on their way into the cache, without a change to the memory
- * (which may be looked up in between); then counted. */
-void template_prepare(struct template_memory *t, uint64_t site, const char *text, size_t n,
-		      const uint64_t *keys, const uint64_t *site_keys, const unsigned char *wide,
-		      size_t key_count);
+ * (which may be looked up in between); then counted. The keys are those
+ * of all its lines, in order: a record whose keys were all counted before
+ * (a copy) counts nothing. */
+void template_prepare(struct template_memory *t, uint64_t site, const uint64_t *keys,
+		      const uint64_t *site_keys, const unsigned char *wide, size_t key_count);
 void template_commit(struct template_memory *t);
 
 /* The key of the line s[0..n): 0 for a line too short to count. */

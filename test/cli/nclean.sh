@@ -279,6 +279,41 @@ test_template_memory_removes_a_sites_recurring_lines_from_the_first_on() {
 	assertTrue "as does --disable template" $?
 }
 
+test_template_memory_compares_lines_by_their_letters_and_digits() {
+	# Site a: a footer that three records give as it is and three past 64
+	# bytes, with dashes (a line is keyed one way up to 64 bytes, another
+	# past them: the keys must agree), and a line of twelve words that
+	# site b holds too. Site c: six copies of one text, which differ only
+	# in case and punctuation.
+	local i footer copy wide='We all met at the big old red barn on the hill.'
+	{
+		for i in 0 1 2 3 4 5; do
+			footer='Harbour Street Media Group'
+			case $i in 3 | 4 | 5) footer="$footer ------------------------------------------" ;; esac
+			printf '{"id":"a%s","url":"https://a.example/%s","text":"Story %s opens with a line of its own about event %s.\\n\\n%s\\n\\n%s"}\n' \
+				"$i" "$i" "$i" "$i" "$wide" "$footer"
+		done
+		printf '{"id":"b0","url":"https://b.example/0","text":"A story of site b.\\n\\n%s"}\n' "$wide"
+		for i in 0 1 2 3 4 5; do
+			copy='One article, word for word.'
+			case $i in
+			1) copy='ONE ARTICLE - WORD FOR WORD' ;;
+			2) copy='One article; word for word!' ;;
+			3) copy='one article: word for word' ;;
+			4) copy='One Article, Word For Word...' ;;
+			esac
+			printf '{"id":"c%s","url":"https://c.example/same","text":"%s\\n\\nFooter of site c on every copy"}\n' "$i" "$copy"
+		done
+	} >"$WORK/k.jsonl"
+	"$P" --explain "$WORK/k.ex" "$WORK/k.jsonl" >"$WORK/k.out"
+	assertEquals "the footer goes from all six, in either form" "a0 a1 a2 a3 a4 a5" \
+		"$(jq -r 'select(.rule == "template") | .id' "$WORK/k.ex" | tr '\n' ' ' | sed 's/ $//')"
+	assertEquals "the line that site b holds too stays" 7 "$(grep -c 'big old red barn' "$WORK/k.out")"
+	assertEquals "copies that differ in case and punctuation count once" 6 \
+		"$(grep -c 'Footer of site c' "$WORK/k.out")"
+	assertEquals "nothing else goes" 6 "$(wc -l <"$WORK/k.ex")"
+}
+
 test_template_memory_window_site_field_and_memory_bound() {
 	template_records >"$WORK/t.jsonl"
 	# A window of 3: a record leaves it when 3 more are in; the first ones
