@@ -346,22 +346,30 @@ __attribute__((target("ssse3,popcnt"))) static size_t compact_ssse3(const char *
 /* compact_bytes with AVX-512 (VBMI2: Ice Lake, Zen 4 and later, checked
  * when the program starts): 64 bytes at once, the bytes kept moved
  * together by one compress; out takes 64 bytes past what is written. */
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
-compact_avx512(const char *s, size_t n, unsigned char *out)
+/* Of the 64 bytes v, those of the positions in `in`: which are key bytes
+ * (the mask returned), and *bytes, v with ASCII capitals lowercased. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static inline __mmask64
+key_bytes64(__m512i v, __mmask64 in, __m512i *bytes)
 {
 	const __m512i a = _mm512_set1_epi8('A'), la = _mm512_set1_epi8('a'),
 		      zero = _mm512_set1_epi8('0'), letters = _mm512_set1_epi8(26),
 		      digits = _mm512_set1_epi8(10), case_bit = _mm512_set1_epi8(0x20);
+	__mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, a), letters);
+	__mmask64 lower = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, la), letters);
+	__mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero), digits);
+	*bytes = _mm512_or_si512(v, _mm512_maskz_mov_epi8(upper, case_bit));
+	return (upper | lower | digit | _mm512_movepi8_mask(v)) & in;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static size_t
+compact_avx512(const char *s, size_t n, unsigned char *out)
+{
 	size_t fill = 0;
 	for (size_t i = 0; i < n; i += 64) {
 		/* the last block is loaded in part: the rest reads as 0, dropped */
 		__mmask64 in = n - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - i)) - 1;
-		__m512i v = _mm512_maskz_loadu_epi8(in, s + i);
-		__mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, a), letters);
-		__mmask64 lower = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, la), letters);
-		__mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero), digits);
-		__mmask64 keep = (upper | lower | digit | _mm512_movepi8_mask(v)) & in;
-		__m512i bytes = _mm512_or_si512(v, _mm512_maskz_mov_epi8(upper, case_bit));
+		__m512i bytes;
+		__mmask64 keep = key_bytes64(_mm512_maskz_loadu_epi8(in, s + i), in, &bytes);
 		_mm512_storeu_si512((void *)(out + fill), _mm512_maskz_compress_epi8(keep, bytes));
 		fill += (size_t)__builtin_popcountll(keep);
 	}
@@ -374,16 +382,10 @@ compact_avx512(const char *s, size_t n, unsigned char *out)
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static uint64_t
 short_key_avx512(const char *s, size_t n, bool *wide)
 {
-	const __m512i a = _mm512_set1_epi8('A'), la = _mm512_set1_epi8('a'),
-		      zero = _mm512_set1_epi8('0'), letters = _mm512_set1_epi8(26),
-		      digits = _mm512_set1_epi8(10), case_bit = _mm512_set1_epi8(0x20),
-		      space = _mm512_set1_epi8(' '), nl = _mm512_set1_epi8('\n');
+	const __m512i space = _mm512_set1_epi8(' '), nl = _mm512_set1_epi8('\n');
 	__mmask64 in = n >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << n) - 1;
-	__m512i v = _mm512_maskz_loadu_epi8(in, s);
-	__mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, a), letters);
-	__mmask64 lower = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, la), letters);
-	__mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero), digits);
-	__mmask64 keep = (upper | lower | digit | _mm512_movepi8_mask(v)) & in;
+	__m512i v = _mm512_maskz_loadu_epi8(in, s), bytes;
+	__mmask64 keep = key_bytes64(v, in, &bytes);
 	/* a word starts at a byte that is no space after one that is (or
 	 * at the start), as scan_words counts them */
 	__mmask64 word = ~(_mm512_cmpeq_epi8_mask(v, space) | _mm512_cmpeq_epi8_mask(v, nl)) & in;
@@ -391,11 +393,9 @@ short_key_avx512(const char *s, size_t n, bool *wide)
 	size_t fill = (size_t)__builtin_popcountll(keep);
 	if (fill < MIN_KEY)
 		return 0;
-	unsigned char bytes[64];
-	_mm512_storeu_si512((void *)bytes,
-			    _mm512_maskz_compress_epi8(
-				    keep, _mm512_or_si512(v, _mm512_maskz_mov_epi8(upper, case_bit))));
-	uint64_t h = XXH3_64bits(bytes, fill);
+	unsigned char kept[64];
+	_mm512_storeu_si512((void *)kept, _mm512_maskz_compress_epi8(keep, bytes));
+	uint64_t h = XXH3_64bits(kept, fill);
 	return h + !h; /* as key_end */
 }
 #endif
