@@ -377,8 +377,8 @@ compact_avx512(const char *s, size_t n, unsigned char *out)
 }
 
 /* The key of a line of 64 bytes or fewer (most are) with AVX-512, and
- * whether it has more than eight words (is_wide), from one load: what
- * template_line_key and is_wide give, without a pass each. */
+ * whether a line with a key has more than eight words (is_wide), from one
+ * load: what template_line_key and is_wide give, without a pass each. */
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static uint64_t
 short_key_avx512(const char *s, size_t n, bool *wide)
 {
@@ -389,8 +389,8 @@ short_key_avx512(const char *s, size_t n, bool *wide)
 	/* a word starts at a byte that is no space after one that is (or
 	 * at the start), as scan_words counts them */
 	__mmask64 word = ~(_mm512_cmpeq_epi8_mask(v, space) | _mm512_cmpeq_epi8_mask(v, nl)) & in;
-	*wide = __builtin_popcountll(word & ~(word << 1)) > 8;
 	size_t fill = (size_t)__builtin_popcountll(keep);
+	*wide = fill >= MIN_KEY && __builtin_popcountll(word & ~(word << 1)) > 8;
 	if (fill < MIN_KEY)
 		return 0;
 	unsigned char kept[64];
@@ -599,7 +599,7 @@ void template_span_keys(const char *text, const struct normalize_span *spans, si
 			is_wide_line = keys[i] && is_wide(s, n);
 		}
 		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
-		wide[i] = keys[i] && is_wide_line;
+		wide[i] = is_wide_line;
 	}
 }
 
@@ -625,8 +625,8 @@ void template_prepare(struct template_memory *t, uint64_t site, const uint64_t *
 		      const uint64_t *site_keys, const unsigned char *wide, size_t key_count)
 {
 	t->prepared_site = site;
-	/* A copy is told by its lines' keys, as lines are compared: a tenth
-	 * of the text's bytes to hash. */
+	/* A copy is told by its lines' keys, as lines are compared: 8 bytes
+	 * a line to hash, not the line's bytes. */
 	t->prepared_hash = XXH3_64bits_withSeed(keys, key_count * sizeof *keys, site);
 	/* pairs[pair_cap..) is room for the sort */
 	if (t->pair_cap < key_count) {
