@@ -13,6 +13,12 @@ struct idset {
 
 /* Adds key; returns false if it was there already. */
 bool idset_add(struct idset *set, uint64_t key);
+/* Starts loading the slot where key would be added. */
+static inline void idset_prefetch(const struct idset *set, uint64_t key)
+{
+	if (set->cap)
+		__builtin_prefetch(&set->slots[(key ? key : 1) & (set->cap - 1)]);
+}
 /* Empties the set; a large table is freed rather than cleared. */
 void idset_clear(struct idset *set);
 /* Frees the set's memory; it may be used again after. */

@@ -122,6 +122,7 @@ static void table_evict(struct template_table *t)
 		}
 	}
 	t->floor = floor;
+	t->evictions++;
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].key && t->slots[i].count <= floor)
 			t->slots[i] = (struct template_entry){0, 0, 0};
@@ -162,25 +163,64 @@ static void table_add(struct template_table *t, uint64_t key, uint32_t site)
 }
 
 /* Counts one more record, of round, holding key (in by_site); with once,
- * unless that record counted it already: returns whether it had. */
-static bool table_count(struct template_table *t, uint64_t key, uint32_t round, bool once)
+ * unless that record counted it already. Returns its count, 0 when that
+ * record had counted it. */
+static uint32_t table_count(struct template_table *t, uint64_t key, uint32_t round, bool once)
 {
 	size_t i = table_find(t, key);
 	struct template_entry *e = &t->slots[i];
 	if (e->key) {
 		if (once && e->tag == round)
-			return true;
+			return 0;
 		if (e->count < UINT32_MAX)
 			e->count++;
 		e->tag = round;
-		return false;
+		return e->count;
 	}
 	if ((t->count + 1) * 4 > t->cap * 3) {
 		table_evict(t);
 		i = table_find(t, key);
 	}
 	table_put(t, i, (struct template_entry){key, 1, round});
-	return false;
+	return 1;
+}
+
+/* The filter of by_site's keys counted min_records times or more: the
+ * word of a key, from bits 24 and up, and the four bits it sets there,
+ * from its low 24 (its keys are mixed, site_line_key). */
+static inline const uint64_t *candidate_word(const struct template_memory *t, uint64_t key)
+{
+	return &t->candidates[(size_t)(key >> 24) & (t->candidate_words - 1)];
+}
+
+static inline uint64_t candidate_bits(uint64_t key)
+{
+	return (uint64_t)1 << (key & 63) | (uint64_t)1 << (key >> 6 & 63) |
+	       (uint64_t)1 << (key >> 12 & 63) | (uint64_t)1 << (key >> 18 & 63);
+}
+
+static inline void candidate_add(struct template_memory *t, uint64_t key)
+{
+	*(uint64_t *)candidate_word(t, key) |= candidate_bits(key);
+}
+
+/* Whether key may be counted min_records times or more in by_site: false
+ * when it is not. */
+static inline bool candidate_may_be(const struct template_memory *t, uint64_t key)
+{
+	uint64_t bits = candidate_bits(key);
+	return (*candidate_word(t, key) & bits) == bits;
+}
+
+/* Makes the filter anew from by_site, after entries were forgotten. */
+static void candidates_rebuild(struct template_memory *t)
+{
+	memset(t->candidates, 0, t->candidate_words * sizeof *t->candidates);
+	for (size_t i = 0; i < t->by_site.cap; i++) {
+		const struct template_entry *e = &t->by_site.slots[i];
+		if (e->key && e->count >= t->min_records)
+			candidate_add(t, e->key);
+	}
 }
 
 /* The entry of key, or an empty one. */
@@ -198,6 +238,8 @@ void template_init(struct template_memory *t, size_t capacity, unsigned min_reco
 		cap *= 2;
 	table_init(&t->by_site, cap);
 	table_init(&t->sites, cap);
+	t->candidate_words = cap / 16; /* four bits an entry */
+	t->candidates = xcalloc(t->candidate_words, sizeof *t->candidates);
 	t->capacity = cap;
 	t->min_records = min_records ? min_records : 1;
 }
@@ -206,6 +248,7 @@ void template_free(struct template_memory *t)
 {
 	slots_free(t->by_site.slots, t->by_site.cap);
 	slots_free(t->sites.slots, t->sites.cap);
+	free(t->candidates);
 	idset_free(&t->texts);
 	free(t->pairs);
 	memset(t, 0, sizeof *t);
@@ -216,9 +259,10 @@ size_t template_bytes(size_t capacity)
 	size_t cap = 1024;
 	while (cap < capacity && cap < SIZE_MAX / 2 / sizeof(struct template_entry))
 		cap *= 2;
-	/* two tables (evictions work in place) and the text set (a table of
-	 * 8-byte slots at most half full) */
-	return 2 * cap * sizeof(struct template_entry) + 2 * cap * sizeof(uint64_t);
+	/* two tables (evictions work in place), the text set (a table of
+	 * 8-byte slots at most half full) and the filter (half a byte an
+	 * entry) */
+	return 2 * cap * sizeof(struct template_entry) + 2 * cap * sizeof(uint64_t) + cap / 2;
 }
 
 uint64_t template_site(const char *name, size_t n)
@@ -628,6 +672,7 @@ void template_prepare(struct template_memory *t, uint64_t site, const uint64_t *
 	/* A copy is told by its lines' keys, as lines are compared: 8 bytes
 	 * a line to hash, not the line's bytes. */
 	t->prepared_hash = XXH3_64bits_withSeed(keys, key_count * sizeof *keys, site);
+	idset_prefetch(&t->texts, t->prepared_hash);
 	/* pairs[pair_cap..) is room for the sort */
 	if (t->pair_cap < key_count) {
 		t->pair_cap = key_count;
@@ -684,7 +729,10 @@ void template_commit(struct template_memory *t)
 	bool once = !t->prepared_sorted;
 	const struct key_pair *pairs = t->pairs;
 	uint32_t f = fingerprint(site);
-	table_count(&t->by_site, site_total_key(site), round, false);
+	size_t evictions = t->by_site.evictions;
+	unsigned min = t->min_records;
+	if (table_count(&t->by_site, site_total_key(site), round, false) == min)
+		candidate_add(t, site_total_key(site));
 	for (size_t i = 0; i < count; i++) {
 		/* again, for the entries that left the cache since, or a table
 		 * that was made anew when it was full */
@@ -693,11 +741,16 @@ void template_commit(struct template_memory *t)
 			if (pairs[i + AHEAD].wide)
 				prefetch_slot(&t->sites, pairs[i + AHEAD].key);
 		}
-		if (table_count(&t->by_site, pairs[i].site_key, round, once))
+		uint32_t c = table_count(&t->by_site, pairs[i].site_key, round, once);
+		if (!c)
 			continue; /* a repeat of a line counted */
+		if (c == min)
+			candidate_add(t, pairs[i].site_key);
 		if (pairs[i].wide)
 			table_add(&t->sites, pairs[i].key, f);
 	}
+	if (t->by_site.evictions != evictions)
+		candidates_rebuild(t);
 }
 
 void template_add(struct template_memory *t, uint64_t site, const char *text, size_t n)
@@ -738,13 +791,13 @@ uint64_t template_query_key(const struct template_query *q, uint64_t line_key)
 	if (!line_key)
 		return 0;
 	uint64_t k = site_line_key(q->site, line_key);
-	prefetch_slot(&q->t->by_site, k);
+	template_query_prefetch(q, k);
 	return k;
 }
 
 void template_query_prefetch(const struct template_query *q, uint64_t query_key)
 {
-	prefetch_slot(&q->t->by_site, query_key);
+	__builtin_prefetch(candidate_word(q->t, query_key));
 }
 
 bool template_query_is_template(const struct template_query *q, uint64_t query_key,
@@ -753,6 +806,8 @@ bool template_query_is_template(const struct template_query *q, uint64_t query_k
 	const struct template_memory *t = q->t;
 	if (!query_key)
 		return false; /* a line too short to count */
+	if (!candidate_may_be(t, query_key))
+		return false; /* counted fewer than min_records times */
 	const struct template_entry *e = table_entry(&t->by_site, query_key);
 	if (!e->key || e->count < t->min_records)
 		return false;

@@ -28,18 +28,26 @@ struct key_pair;
  * (capacity each). When one is three quarters full, the entries with the
  * lowest counts are forgotten: a line seen once is almost always article
  * text, and a template line, seen again and again, keeps its count. The set
- * of whole-text hashes is emptied when it reaches capacity entries. */
+ * of whole-text hashes is emptied when it reaches capacity entries. The
+ * filter of lines counted often enough takes half a byte an entry. */
 
 struct template_table {
 	struct template_entry *slots;
 	size_t count, cap;
 	uint32_t floor; /* entries counted at most this often were forgotten */
+	size_t evictions; /* times entries were forgotten */
 };
 
 struct template_memory {
 	struct template_table by_site; /* (site, line) -> records holding it */
 	struct template_table sites;   /* line -> first site (or several) */
 	struct idset texts;            /* whole texts counted */
+	/* A filter of the keys in by_site counted min_records times or more:
+	 * one 64-bit word a key, four bits of it set. Most lines of a record
+	 * are article text, never counted that often: the filter, small
+	 * enough for the cache, says so without a lookup in by_site. */
+	uint64_t *candidates;
+	size_t candidate_words;
 	size_t capacity;
 	unsigned min_records;
 	struct key_pair *pairs; /* one record's line keys, with their keys in the site */
@@ -95,10 +103,10 @@ struct template_query {
 /* Prepares the lookups of lines of site. */
 void template_query_init(struct template_query *q, const struct template_memory *t,
 			 uint64_t site);
-/* The key of a line (template_line_key) in the query's site, 0 for 0; the
- * entry it names starts loading into the cache. */
+/* The key of a line (template_line_key) in the query's site, 0 for 0; what
+ * its lookup reads first starts loading into the cache. */
 uint64_t template_query_key(const struct template_query *q, uint64_t line_key);
-/* Starts loading the entry of a query key made before. */
+/* Starts loading what the lookup of a query key made before reads first. */
 void template_query_prefetch(const struct template_query *q, uint64_t query_key);
 /* Whether the line s[0..n), of query key query_key, is template. */
 bool template_query_is_template(const struct template_query *q, uint64_t query_key,
@@ -108,7 +116,8 @@ bool template_query_is_template(const struct template_query *q, uint64_t query_k
 bool template_is_template(const struct template_memory *t, uint64_t site, const char *s,
 			  size_t n);
 
-/* Bytes the memory holds at most: the two tables and the text set. */
+/* Bytes the memory holds at most: the two tables, the text set and the
+ * filter. */
 size_t template_bytes(size_t capacity);
 
 #endif
