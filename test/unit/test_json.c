@@ -381,24 +381,30 @@ static void test_append_utf8(void)
 	buf_free(&q);
 
 	/* Random valid UTF-8 from pieces that need every kind of escape, in
-	 * runs that cross the 16-byte vectors at every offset. */
+	 * runs that cross the 16- and 32-byte vectors at every offset: in the
+	 * first half of the rounds every piece is as likely, in the second
+	 * half one in 16 needs an escape, as in news text, so that long runs
+	 * of plain text go the fast way between them. */
 	static const char *const pieces[] = {"a", "bc", "\"", "\\", "\n", "\r\n", "\t", "\x01", "\x1F",
 					     "\x7F", " ", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
 					     "0123456789abcdef", "\0"};
+	static const unsigned char plain[] = {0, 1, 9, 10, 11, 12, 13, 14};
 	uint32_t x = 88172645u;
-	size_t mismatches = 0, string_mismatches = 0;
+	size_t mismatches = 0, string_mismatches = 0, unescape_mismatches = 0;
 	for (int round = 0; round < 3000; round++) {
-		struct buf text = {0}, want = {0}, got = {0}, got_string = {0};
+		struct buf text = {0}, want = {0}, got = {0}, got_string = {0}, back = {0};
+		bool sparse = round >= 1500;
 		x ^= x << 13;
 		x ^= x >> 17;
 		x ^= x << 5;
-		size_t count = x % 60;
+		size_t count = x % (sparse ? 200 : 60);
 		for (size_t k = 0; k < count; k++) {
 			x ^= x << 13;
 			x ^= x >> 17;
 			x ^= x << 5;
-			const char *p = pieces[x % 16];
-			buf_add(&text, p, x % 16 == 15 ? 1 : strlen(p));
+			size_t piece = sparse && x % 16 ? plain[x >> 4 & 7] : x % 16;
+			const char *p = pieces[piece];
+			buf_add(&text, p, piece == 15 ? 1 : strlen(p));
 		}
 		reference_quote(text.data ? text.data : "", text.len, &want);
 		buf_adds(&got, "prefix");
@@ -406,6 +412,9 @@ static void test_append_utf8(void)
 		mismatches += got.len != want.len + 6 || memcmp(got.data + 6, want.data, want.len) != 0;
 		json_append_string(&got_string, text.data ? text.data : "", text.len);
 		string_mismatches += got_string.len != want.len || memcmp(got_string.data, want.data, want.len) != 0;
+		json_unescape(got_string.data + 1, got_string.len - 2, &back);
+		unescape_mismatches += back.len != text.len || (text.len && memcmp(back.data, text.data, text.len) != 0);
+		buf_free(&back);
 		buf_free(&text);
 		buf_free(&want);
 		buf_free(&got);
@@ -413,6 +422,7 @@ static void test_append_utf8(void)
 	}
 	CHECK_EQ_SIZE(mismatches, 0, "json_append_utf8 should escape 3000 random strings as the reference does");
 	CHECK_EQ_SIZE(string_mismatches, 0, "json_append_string should escape 3000 random strings as the reference does");
+	CHECK_EQ_SIZE(unescape_mismatches, 0, "json_unescape should give back 3000 random strings escaped");
 
 	/* Every byte escaped, 6 bytes out for 1 in: the buffer must keep up. */
 	enum { CONTROLS = 100000 };
