@@ -188,9 +188,9 @@ static uint32_t table_count(struct template_table *t, uint64_t key, uint32_t rou
 /* The filter of by_site's keys counted min_records times or more: the
  * word of a key, from bits 24 and up, and the four bits it sets there,
  * from its low 24 (its keys are mixed, site_line_key). */
-static inline const uint64_t *candidate_word(const struct template_memory *t, uint64_t key)
+static inline size_t candidate_word(const struct template_memory *t, uint64_t key)
 {
-	return &t->candidates[(size_t)(key >> 24) & (t->candidate_words - 1)];
+	return (size_t)(key >> 24) & (t->candidate_words - 1);
 }
 
 static inline uint64_t candidate_bits(uint64_t key)
@@ -201,7 +201,7 @@ static inline uint64_t candidate_bits(uint64_t key)
 
 static inline void candidate_add(struct template_memory *t, uint64_t key)
 {
-	*(uint64_t *)candidate_word(t, key) |= candidate_bits(key);
+	t->candidates[candidate_word(t, key)] |= candidate_bits(key);
 }
 
 /* Whether key may be counted min_records times or more in by_site: false
@@ -209,7 +209,7 @@ static inline void candidate_add(struct template_memory *t, uint64_t key)
 static inline bool candidate_may_be(const struct template_memory *t, uint64_t key)
 {
 	uint64_t bits = candidate_bits(key);
-	return (*candidate_word(t, key) & bits) == bits;
+	return (t->candidates[candidate_word(t, key)] & bits) == bits;
 }
 
 /* Makes the filter anew from by_site, after entries were forgotten. */
@@ -797,7 +797,7 @@ uint64_t template_query_key(const struct template_query *q, uint64_t line_key)
 
 void template_query_prefetch(const struct template_query *q, uint64_t query_key)
 {
-	__builtin_prefetch(candidate_word(q->t, query_key));
+	__builtin_prefetch(&q->t->candidates[candidate_word(q->t, query_key)]);
 }
 
 bool template_query_is_template(const struct template_query *q, uint64_t query_key,
