@@ -349,8 +349,10 @@ static size_t ascii_letters_end(const char *text, size_t i, size_t n)
 	return i;
 }
 
-/* Mixes the bytes s[0..n) into the hash h, 8 at a time. */
-static uint64_t hash_run(uint64_t h, const char *s, size_t n)
+/* Mixes the bytes s[0..n) into the hash h, 8 at a time; readable bytes
+ * from s may be read. The last 0 to 7 bytes go in as the low bytes of a
+ * word whose top byte is their number. */
+static uint64_t hash_run(uint64_t h, const char *s, size_t n, size_t readable)
 {
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
@@ -359,8 +361,21 @@ static uint64_t hash_run(uint64_t h, const char *s, size_t n)
 		h = (h ^ x) * 0x9E3779B97F4A7C15ull;
 		h ^= h >> 32;
 	}
-	uint64_t x = (uint64_t)(n - i) << 56;
-	memcpy(&x, s + i, n - i);
+	size_t rest = n - i;
+	uint64_t x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (i + 8 <= readable) {
+		/* Most words are shorter than 8 bytes: one load of 8, the
+		 * bytes past the word masked off. Copying a word's few bytes
+		 * into x and reading it whole waited for the copy each time. */
+		memcpy(&x, s + i, 8);
+		x = (x & (((uint64_t)1 << (8 * rest)) - 1)) | (uint64_t)rest << 56;
+	} else
+#endif
+	{
+		x = (uint64_t)rest << 56;
+		memcpy(&x, s + i, rest);
+	}
 	h = (h ^ x) * 0x9E3779B97F4A7C15ull;
 	return h ^ h >> 32;
 }
@@ -450,7 +465,7 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 			 * 16 bytes at a time, hashed 8 at a time (a word's runs
 			 * are the same wherever it stands, and so is its hash) */
 			size_t j = ascii_letters_end(text, i + 1, n);
-			h = hash_run(h, text + i, j - i);
+			h = hash_run(h, text + i, j - i, n - i);
 			chars += (uint32_t)(j - i);
 			cps += j - i;
 			alpha = true;

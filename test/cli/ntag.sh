@@ -92,6 +92,16 @@ test_quality_signals() {
 	assertEquals "and no lang without the lang tagger" "null" "$(jq -c .lang "$WORK/out")"
 }
 
+test_quality_words_are_the_same_wherever_they_stand() {
+	# "runs far" twice (7 of the 26 characters of the words, twice): once
+	# before a line break, once at the very end of the text; "Red fox"
+	# before a line break and before a space. A word is its bytes, not
+	# what follows it.
+	jq -cn '{id: "w", text: "Red fox\nRed fox runs far\nruns far"}' | "$P" -t quality >"$WORK/out"
+	assertEquals "the repeated bigrams are found" '{"words":8,"top_2gram_frac":0.5385}' \
+		"$(jq -c '.tags.quality | {words, top_2gram_frac}' "$WORK/out")"
+}
+
 test_keep_and_drop() {
 	printf '%s\n' \
 		'{"id":"en","text":"The foreign minister of Azerbaijan said on Monday that talks with Armenia would continue next week in Moscow."}' \
