@@ -647,7 +647,10 @@ void template_span_keys(const char *text, const struct normalize_span *spans, si
 	}
 }
 
-size_t template_text_keys(const char *text, size_t n, uint64_t **keys, size_t *cap)
+/* Puts the keys (template_line_key) of the non-empty lines of text[0..n),
+ * in order, into *keys (of *cap keys, grown with xrealloc); returns how
+ * many. */
+static size_t text_keys(const char *text, size_t n, uint64_t **keys, size_t *cap)
 {
 	size_t count = 0;
 	for (size_t i = 0; i < n;) {
@@ -757,7 +760,7 @@ void template_add(struct template_memory *t, uint64_t site, const char *text, si
 {
 	uint64_t *keys = NULL;
 	size_t cap = 0;
-	size_t count = template_text_keys(text, n, &keys, &cap);
+	size_t count = text_keys(text, n, &keys, &cap);
 	uint64_t *site_keys = xmalloc((count ? count : 1) * sizeof *site_keys);
 	unsigned char *wide = xmalloc(count ? count : 1);
 	for (size_t i = 0, line = 0; i < count; i++) {
@@ -823,13 +826,4 @@ bool template_query_is_template(const struct template_query *q, uint64_t query_k
 		return true;
 	e = table_entry(&t->sites, template_line_key(s, n));
 	return !e->key || e->tag != MULTI_SITE;
-}
-
-bool template_is_template(const struct template_memory *t, uint64_t site, const char *s,
-			  size_t n)
-{
-	struct template_query q;
-	template_query_init(&q, t, site);
-	uint64_t k = template_line_key(s, n);
-	return template_query_is_template(&q, template_query_key(&q, k), s, n);
 }

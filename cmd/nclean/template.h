@@ -69,10 +69,6 @@ uint64_t template_site(const char *name, size_t n);
 
 /* Counts the lines of one record of site. */
 void template_add(struct template_memory *t, uint64_t site, const char *text, size_t n);
-/* Puts the keys (template_line_key) of the non-empty lines of text[0..n),
- * in order, into *keys (of *cap keys, grown with xrealloc); returns how
- * many. */
-size_t template_text_keys(const char *text, size_t n, uint64_t **keys, size_t *cap);
 struct normalize_span;
 /* The keys of the count lines spans[] of text (its non-empty lines, in
  * order) into keys[0..count), and the same in site into site_keys (the
@@ -111,10 +107,6 @@ void template_query_prefetch(const struct template_query *q, uint64_t query_key)
 /* Whether the line s[0..n), of query key query_key, is template. */
 bool template_query_is_template(const struct template_query *q, uint64_t query_key,
 				const char *s, size_t n);
-
-/* Whether the line s[0..n) is template in site. */
-bool template_is_template(const struct template_memory *t, uint64_t site, const char *s,
-			  size_t n);
 
 /* Bytes the memory holds at most: the two tables, the text set and the
  * filter. */
