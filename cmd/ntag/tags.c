@@ -283,20 +283,16 @@ static size_t ngram_probe(const struct ngram_slot *slots, size_t cap, uint32_t g
 
 /* Counts the n-grams of words[0..count) whose first n - 1 words made a
  * repeated (n-1)-gram (a repeated n-gram starts with one; all when n is
- * 2); marks in repeated[] where a repeated n-gram starts, and returns the
+ * 2), in slots[0..cap) as generation g (no slot of the table is of g);
+ * marks in repeated[] where a repeated n-gram starts, and returns the
  * most characters one repeated n-gram holds, all its occurrences. With
  * slot_of, the slot of the n-gram at i is kept there between the passes
  * (else looked up again). */
-static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t *gen,
+static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t g,
 			     const struct word *w, size_t count, unsigned n, unsigned char *repeated,
 			     uint32_t *slot_of)
 {
 	uint64_t best = 0;
-	uint32_t g = ++*gen;
-	if (g == 0) { /* the generations wrapped: start them again */
-		memset(slots, 0, cap * sizeof *slots);
-		g = *gen = 1;
-	}
 	/* first pass: counts; second: which positions repeat */
 	for (size_t i = 0; i + n <= count; i++) {
 		if (n > 2 && !(repeated[i] & 1u << (n - 3)))
@@ -513,9 +509,15 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 		t->ngram_cap = slots_cap;
 		t->ngram_gen = 0;
 	}
+	/* Three counts, each a generation of its own: when the generations
+	 * would wrap, the whole table is cleared and they start again. */
+	if (t->ngram_gen > UINT32_MAX - 3) {
+		memset(t->ngram_slots, 0, t->ngram_cap * sizeof *t->ngram_slots);
+		t->ngram_gen = 0;
+	}
 	/* where repeats start, and the slots of the n-grams (32 bits: the
 	 * table of a text of 2^31 words would not have them) */
-	bool keep_slots = t->ngram_cap <= (size_t)UINT32_MAX + 1;
+	bool keep_slots = slots_cap <= (size_t)UINT32_MAX + 1;
 	buf_clear(&t->scratch);
 	size_t at = (words + 3) & ~(size_t)3;
 	buf_reserve(&t->scratch, at + (keep_slots ? words * sizeof(uint32_t) : 0));
@@ -523,7 +525,10 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 	uint32_t *slot_of = keep_slots ? (uint32_t *)(void *)(t->scratch.data + at) : NULL;
 	memset(repeated, 0, words);
 	for (unsigned g = 2; g <= 4 && g <= words; g++) {
-		uint64_t best = count_ngrams(t->ngram_slots, t->ngram_cap, &t->ngram_gen, w, words,
+		/* Only as many slots as the text needs: the table is as large
+		 * as the longest text's, and a short text spread over all of it
+		 * would miss the cache on every n-gram. */
+		uint64_t best = count_ngrams(t->ngram_slots, slots_cap, ++t->ngram_gen, w, words,
 					     g, repeated, slot_of);
 		double frac = (double)best / (double)word_chars;
 		q->top_ngram_frac[g - 2] = frac > 1 ? 1 : frac;
