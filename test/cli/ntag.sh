@@ -102,6 +102,22 @@ test_quality_words_are_the_same_wherever_they_stand() {
 		"$(jq -c '.tags.quality | {words, top_2gram_frac}' "$WORK/out")"
 }
 
+test_quality_of_a_text_does_not_depend_on_the_texts_before_it() {
+	# The n-gram counts share one table between records, sized for the
+	# longest text so far: a short text after a long one (whose n-grams
+	# are still in the table) must count as it does alone.
+	local short='{"id":"s","text":"the cat sat on the mat and the cat sat on the rug and the dog sat"}'
+	printf '%s\n' "$short" | "$P" -t quality | jq -c .tags.quality >"$WORK/alone"
+	{
+		jq -cn '{id: "l", text: ([range(3000)] | map("the cat sat on the mat w\(. % 7)") | join(" "))}'
+		printf '%s\n' "$short" "$short"
+	} | "$P" -t quality | jq -c 'select(.id == "s") | .tags.quality' >"$WORK/after"
+	assertEquals "the same quality after a long text, twice" \
+		"$(cat "$WORK/alone" "$WORK/alone")" "$(cat "$WORK/after")"
+	assertTrue "the short text has repeated n-grams" \
+		"jq -e '.top_2gram_frac > 0 and .top_3gram_frac > 0 and .top_4gram_frac > 0' '$WORK/alone'"
+}
+
 test_keep_and_drop() {
 	printf '%s\n' \
 		'{"id":"en","text":"The foreign minister of Azerbaijan said on Monday that talks with Armenia would continue next week in Moscow."}' \
