@@ -524,14 +524,14 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 	unsigned char *repeated = (unsigned char *)t->scratch.data;
 	uint32_t *slot_of = keep_slots ? (uint32_t *)(void *)(t->scratch.data + at) : NULL;
 	memset(repeated, 0, words);
-	for (unsigned g = 2; g <= 4 && g <= words; g++) {
+	for (unsigned size = 2; size <= 4 && size <= words; size++) {
 		/* Only as many slots as the text needs: the table is as large
 		 * as the longest text's, and a short text spread over all of it
 		 * would miss the cache on every n-gram. */
 		uint64_t best = count_ngrams(t->ngram_slots, slots_cap, ++t->ngram_gen, w, words,
-					     g, repeated, slot_of);
+					     size, repeated, slot_of);
 		double frac = (double)best / (double)word_chars;
-		q->top_ngram_frac[g - 2] = frac > 1 ? 1 : frac;
+		q->top_ngram_frac[size - 2] = frac > 1 ? 1 : frac;
 	}
 }
 
