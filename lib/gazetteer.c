@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -89,44 +90,6 @@ static inline uint64_t nonzero(uint64_t h)
 	return h ? h : 1;
 }
 
-/* The hash of a word, p[0..len), for the first words' filter, tried at
- * every word of a text: a multiply for 8 bytes (most words, in one),
- * where FNV-1a takes one a byte. room bytes can be read from p (room >=
- * len): a last part of less than 8 is read whole and masked when there
- * is room for it. (No word holds a byte 0: the masked part is the word's
- * bytes and its length says where they end.) */
-static inline uint64_t word_hash(const unsigned char *p, size_t len, size_t room)
-{
-	const uint64_t k = 0x9E3779B97F4A7C15ull;
-	uint64_t h = len;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		h = (h ^ v) * k;
-		h ^= h >> 32;
-	}
-	if (i < len) {
-		size_t rest = len - i;
-		uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		if (room - i >= 8) {
-			memcpy(&v, p + i, 8);
-			v &= ~0ull >> (64 - 8 * rest);
-		} else {
-			memcpy(&v, p + i, rest);
-		}
-#else
-		(void)room;
-		for (size_t b = 0; b < rest; b++)
-			v |= (uint64_t)p[i + b] << (8 * b);
-#endif
-		h = (h ^ v) * k;
-		h ^= h >> 32;
-	}
-	return h;
-}
-
 struct gazetteer *gazetteer_new(void)
 {
 	struct gazetteer *g = xcalloc(1, sizeof(struct gazetteer));
@@ -192,8 +155,7 @@ static void insert(struct gazetteer *g, uint64_t h, uint32_t off, uint32_t n, ui
 		size_t first = 0;
 		while (first < n && fold_is_word_byte((unsigned char)name[first]))
 			first++;
-		g->first_hashes[g->used++] =
-			word_hash((const unsigned char *)name, first, g->bytes.len - off);
+		g->first_hashes[g->used++] = hash_run(0, name, first, g->bytes.len - off);
 	}
 	/* the value just added to this name again (aliases of one entry come
 	 * together); a repeat further back is left for the caller, as a
@@ -339,7 +301,7 @@ static inline bool bloom_has(const uint64_t *b, size_t bits, uint64_t h)
 			 (unsigned)(h >> 48) & 511);
 }
 
-/* The first words' filter: a word_hash is used as it is (its low bits
+/* The first words' filter: a hash_run is used as it is (its low bits
  * hold its high bits too): the block from the low bits, the two bits
  * from the top ones. */
 static inline size_t first_block(size_t bits, uint64_t h)
@@ -489,7 +451,7 @@ static inline bool next_word(const struct fold *f, bool capitalised, size_t *fro
 	if (i >= n)
 		return false;
 	size_t end = word_end(t, i + 1, n);
-	*w = (struct word_at){i, end, word_hash(t + i, end - i, n - i)};
+	*w = (struct word_at){i, end, hash_run(0, (const char *)t + i, end - i, n - i)};
 	*from = end;
 	return true;
 }

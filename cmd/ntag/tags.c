@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "hash.h"
 #include "idset.h"
 #include "json.h"
 #include "url.h"
@@ -343,37 +344,6 @@ static size_t ascii_letters_end(const char *text, size_t i, size_t n)
 	while (i < n && (unsigned char)text[i] < 0x80 && classes[(unsigned char)text[i]] == C_LETTER)
 		i++;
 	return i;
-}
-
-/* Mixes the bytes s[0..n) into the hash h, 8 at a time; readable bytes
- * from s may be read. The last 0 to 7 bytes go in as the low bytes of a
- * word whose top byte is their number. */
-static uint64_t hash_run(uint64_t h, const char *s, size_t n, size_t readable)
-{
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, s + i, 8);
-		h = (h ^ x) * 0x9E3779B97F4A7C15ull;
-		h ^= h >> 32;
-	}
-	size_t rest = n - i;
-	uint64_t x;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (i + 8 <= readable) {
-		/* Most words are shorter than 8 bytes: one load of 8, the
-		 * bytes past the word masked off. Copying a word's few bytes
-		 * into x and reading it whole waited for the copy each time. */
-		memcpy(&x, s + i, 8);
-		x = (x & (((uint64_t)1 << (8 * rest)) - 1)) | (uint64_t)rest << 56;
-	} else
-#endif
-	{
-		x = (uint64_t)rest << 56;
-		memcpy(&x, s + i, rest);
-	}
-	h = (h ^ x) * 0x9E3779B97F4A7C15ull;
-	return h ^ h >> 32;
 }
 
 void tag_quality(struct tags *t, const char *text, size_t n)
