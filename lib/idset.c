@@ -25,7 +25,7 @@ bool idset_add(struct idset *set, uint64_t key)
 		set->slots = slots;
 		set->cap = cap;
 	}
-	size_t j = (size_t)key & (set->cap - 1);
+	size_t j = idset_home(set, key);
 	while (set->slots[j]) {
 		if (set->slots[j] == key)
 			return false;
