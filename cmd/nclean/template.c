@@ -647,27 +647,6 @@ void template_span_keys(const char *text, const struct normalize_span *spans, si
 	}
 }
 
-/* Puts the keys (template_line_key) of the non-empty lines of text[0..n),
- * in order, into *keys (of *cap keys, grown with xrealloc); returns how
- * many. */
-static size_t text_keys(const char *text, size_t n, uint64_t **keys, size_t *cap)
-{
-	size_t count = 0;
-	for (size_t i = 0; i < n;) {
-		const char *nl = memchr(text + i, '\n', n - i);
-		size_t e = nl ? (size_t)(nl - text) : n;
-		if (e > i) {
-			if (count == *cap) {
-				*cap = *cap ? *cap * 2 : 64;
-				*keys = xrealloc(*keys, *cap * sizeof **keys);
-			}
-			(*keys)[count++] = template_line_key(text + i, e - i);
-		}
-		i = e + 1;
-	}
-	return count;
-}
-
 void template_prepare(struct template_memory *t, uint64_t site, const uint64_t *keys,
 		      const uint64_t *site_keys, const unsigned char *wide, size_t key_count)
 {
@@ -758,25 +737,28 @@ void template_commit(struct template_memory *t)
 
 void template_add(struct template_memory *t, uint64_t site, const char *text, size_t n)
 {
-	uint64_t *keys = NULL;
-	size_t cap = 0;
-	size_t count = text_keys(text, n, &keys, &cap);
-	uint64_t *site_keys = xmalloc((count ? count : 1) * sizeof *site_keys);
-	unsigned char *wide = xmalloc(count ? count : 1);
-	for (size_t i = 0, line = 0; i < count; i++) {
-		/* the i-th non-empty line */
-		while (text[line] == '\n')
-			line++;
-		const char *nl = memchr(text + line, '\n', n - line);
+	/* the non-empty lines, then their keys as nclean makes them */
+	struct normalize_span *spans = NULL;
+	size_t count = 0, cap = 0;
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(text + i, '\n', n - i);
 		size_t e = nl ? (size_t)(nl - text) : n;
-		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
-		wide[i] = keys[i] && is_wide(text + line, e - line);
-		line = e;
+		if (e > i) {
+			if (count == cap) {
+				cap = cap ? cap * 2 : 64;
+				spans = xrealloc(spans, cap * sizeof *spans);
+			}
+			spans[count++] = (struct normalize_span){i, e};
+		}
+		i = e + 1;
 	}
-	template_prepare(t, site, keys, site_keys, wide, count);
+	uint64_t *keys = xmalloc(2 * (count ? count : 1) * sizeof *keys);
+	unsigned char *wide = xmalloc(count ? count : 1);
+	template_span_keys(text, spans, count, site, keys, keys + count, wide);
+	template_prepare(t, site, keys, keys + count, wide, count);
 	template_commit(t);
+	free(spans);
 	free(keys);
-	free(site_keys);
 	free(wide);
 }
 
