@@ -341,12 +341,13 @@ test_template_memory_window_site_field_and_memory_bound() {
 }
 
 test_template_memory_keeps_finding_its_lines_across_evictions() {
-	# 300 records of one site, each of 40 box lines (the template) between
-	# the first of its 100 lines of its own, in the least memory: the tables fill up every
-	# few records and forget the lines seen once, and the entries left
-	# move back to where they are looked for. With a window of one the
-	# box lines reach the 5 records that make them template by the fifth
-	# record; if an entry were lost, more would stay.
+	# 300 records of one site, each of 100 lines of its own, the first 40
+	# of them after a box line each (the template), in the least memory:
+	# the tables fill up every few records and forget the lines seen
+	# once, and the entries left move back to where they are looked
+	# for. With a window of one the box lines reach the 5 records that
+	# make them template by the fifth record; if an entry were lost, more
+	# would stay.
 	awk 'BEGIN {
 		for (r = 0; r < 300; r++) {
 			t = ""
