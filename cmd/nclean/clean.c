@@ -70,9 +70,12 @@ struct clean_line {
 	uint64_t query;          /* its template key, while the base is worked out */
 };
 
+static void split_init(void);
+
 void cleaner_init(struct cleaner *c, struct stats *stats, struct writer *explain)
 {
 	memset(c, 0, sizeof *c);
+	split_init();
 	c->stats = stats;
 	c->explain = explain;
 }
@@ -132,25 +135,83 @@ static inline unsigned byte_classes(unsigned char c)
 	       (c >= '0' && c <= '9' ? HAS_DIGIT : 0) | (c >= 0x80 ? HAS_HIGH : 0);
 }
 
-/* The non-blank lines of s[0..n), with what add_line notes of their bytes:
- * 16 bytes are looked at at once, and the line breaks taken from the mask
- * one by one. *canonical says whether s is its lines joined by one line
- * break, or two where a paragraph starts (as normalize_text makes text):
- * no blank line at either end, and none after another. */
-static size_t split_lines(const char *s, size_t n, struct clean_line **lines, size_t *cap,
-			  bool *canonical)
+/* Where split_lines is in its text. */
+struct splitter {
+	struct clean_line **lines;
+	size_t *cap;
+	size_t count;
+	size_t start;    /* of the line going on */
+	bool paragraph;  /* the line going on starts a paragraph */
+	bool irregular;  /* a blank line is the first, or follows another */
+	unsigned bytes;  /* the classes of the line going on, so far */
+};
+
+/* Takes the block of bytes from i (64 or fewer), of the masks given (a
+ * bit a byte, those past the block clear): the line breaks one by one,
+ * and the classes of the bytes before each. */
+static inline void split_block(struct splitter *sp, size_t i, uint64_t breaks, uint64_t marks,
+			       uint64_t e2s, uint64_t digits, uint64_t highs)
 {
-	size_t count = 0, start = 0;
-	bool paragraph = true;
-	size_t i = 0;
-	/* a blank line is the first, or follows another */
-	bool irregular = false;
-	unsigned bytes = 0; /* of the line so far */
+	/* most blocks of prose have none of the bytes: then no class is
+	 * looked at */
+	uint64_t any = marks | digits | highs;
+	uint64_t from = ~(uint64_t)0; /* the bits of the line going on */
+	for (; breaks; breaks &= breaks - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(breaks);
+		uint64_t range = from & ((UINT64_C(1) << b) - 1); /* below bit b */
+		size_t e = i + b;
+		if (e == sp->start) {
+			sp->irregular |= sp->paragraph;
+			sp->paragraph = true;
+		} else {
+			if (any & range)
+				sp->bytes |= (marks & range ? HAS_MARK : 0) | (e2s & range ? HAS_E2 : 0) |
+					     (digits & range ? HAS_DIGIT : 0) |
+					     (highs & range ? HAS_HIGH : 0);
+			add_line(sp->lines, sp->cap, &sp->count, sp->start, e, sp->paragraph,
+				 sp->bytes);
+			sp->paragraph = false;
+		}
+		sp->bytes = 0;
+		sp->start = e + 1;
+		from = b == 63 ? 0 : ~(uint64_t)0 << (b + 1);
+	}
+	if (any & from)
+		sp->bytes |= (marks & from ? HAS_MARK : 0) | (e2s & from ? HAS_E2 : 0) |
+			     (digits & from ? HAS_DIGIT : 0) | (highs & from ? HAS_HIGH : 0);
+}
+
+/* Takes s[i..n) a byte at a time; returns n. */
+static size_t split_bytes(struct splitter *sp, const char *s, size_t i, size_t n)
+{
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != '\n') {
+			sp->bytes |= byte_classes(c);
+			continue;
+		}
+		if (i == sp->start) {
+			sp->irregular |= sp->paragraph;
+			sp->paragraph = true;
+		} else {
+			add_line(sp->lines, sp->cap, &sp->count, sp->start, i, sp->paragraph,
+				 sp->bytes);
+			sp->paragraph = false;
+		}
+		sp->bytes = 0;
+		sp->start = i + 1;
+	}
+	return n;
+}
+
 #ifdef __SSE2__
+/* Takes s[i..n) 16 bytes at a time, while 16 are left; returns where it
+ * stopped. */
+static size_t split_sse2(struct splitter *sp, const char *s, size_t i, size_t n)
+{
 	const __m128i nl = _mm_set1_epi8('\n'), pipe = _mm_set1_epi8('|'),
 		      c2 = _mm_set1_epi8((char)0xC2), e2 = _mm_set1_epi8((char)0xE2),
-		      before_0 = _mm_set1_epi8('0' - 1),
-		      after_9 = _mm_set1_epi8('9' + 1);
+		      before_0 = _mm_set1_epi8('0' - 1), after_9 = _mm_set1_epi8('9' + 1);
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		unsigned breaks = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
@@ -161,56 +222,71 @@ static size_t split_lines(const char *s, size_t n, struct clean_line **lines, si
 		unsigned digits = (unsigned)_mm_movemask_epi8(
 			_mm_and_si128(_mm_cmpgt_epi8(v, before_0), _mm_cmplt_epi8(v, after_9)));
 		unsigned highs = (unsigned)_mm_movemask_epi8(v);
-		/* most blocks of prose have none of the bytes: then no class is
-		 * looked at */
-		unsigned any = marks | digits | highs;
-		unsigned from = 0xFFFFu; /* the bits of the line going on */
-		for (; breaks; breaks &= breaks - 1) {
-			unsigned b = (unsigned)__builtin_ctz(breaks);
-			unsigned range = from & ((1u << b) - 1);
-			size_t e = i + b;
-			if (e == start) {
-				irregular |= paragraph;
-				paragraph = true;
-			} else {
-				if (any & range)
-					bytes |= (marks & range ? HAS_MARK : 0) |
-						 (e2s & range ? HAS_E2 : 0) |
-						 (digits & range ? HAS_DIGIT : 0) |
-						 (highs & range ? HAS_HIGH : 0);
-				add_line(lines, cap, &count, start, e, paragraph, bytes);
-				paragraph = false;
-			}
-			bytes = 0;
-			start = e + 1;
-			from = 0xFFFFu << (b + 1);
-		}
-		from &= 0xFFFFu;
-		if (any & from)
-			bytes |= (marks & from ? HAS_MARK : 0) | (e2s & from ? HAS_E2 : 0) |
-				 (digits & from ? HAS_DIGIT : 0) | (highs & from ? HAS_HIGH : 0);
+		split_block(sp, i, breaks, marks, e2s, digits, highs);
 	}
+	return i;
+}
 #endif
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c != '\n') {
-			bytes |= byte_classes(c);
-			continue;
-		}
-		if (i == start) {
-			irregular |= paragraph;
-			paragraph = true;
-		} else {
-			add_line(lines, cap, &count, start, i, paragraph, bytes);
-			paragraph = false;
-		}
-		bytes = 0;
-		start = i + 1;
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_SPLIT_AVX512 1
+
+/* Takes s[i..n) 64 bytes at a time, while 64 are left; returns where it
+ * stopped. */
+__attribute__((target("avx512f,avx512bw"))) static size_t
+split_avx512(struct splitter *sp, const char *s, size_t i, size_t n)
+{
+	const __m512i nl = _mm512_set1_epi8('\n'), pipe = _mm512_set1_epi8('|'),
+		      c2 = _mm512_set1_epi8((char)0xC2), e2 = _mm512_set1_epi8((char)0xE2),
+		      zero = _mm512_set1_epi8('0'), nine = _mm512_set1_epi8(9);
+	for (; i + 64 <= n; i += 64) {
+		__m512i v = _mm512_loadu_si512((const void *)(s + i));
+		uint64_t e2s = _mm512_cmpeq_epi8_mask(v, e2);
+		uint64_t marks = e2s | _mm512_cmpeq_epi8_mask(v, pipe) | _mm512_cmpeq_epi8_mask(v, c2);
+		uint64_t digits = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, zero), nine);
+		uint64_t highs = _mm512_movepi8_mask(v);
+		split_block(sp, i, _mm512_cmpeq_epi8_mask(v, nl), marks, e2s, digits, highs);
 	}
-	if (start < n)
-		add_line(lines, cap, &count, start, n, paragraph, bytes);
-	*canonical = !irregular && (n == 0 || s[n - 1] != '\n');
-	return count;
+	return i;
+}
+
+static bool use_split_avx512;
+
+static void split_init(void)
+{
+	__builtin_cpu_init();
+	use_split_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
+#else
+static void split_init(void)
+{
+}
+#endif
+
+/* The non-blank lines of s[0..n), with what add_line notes of their bytes:
+ * 64 or 16 bytes are looked at at once, as the machine can, and the line
+ * breaks taken from the mask one by one. *canonical says whether s is its
+ * lines joined by one line break, or two where a paragraph starts (as
+ * normalize_text makes text): no blank line at either end, and none after
+ * another. */
+static size_t split_lines(const char *s, size_t n, struct clean_line **lines, size_t *cap,
+			  bool *canonical)
+{
+	struct splitter sp = {.lines = lines, .cap = cap, .paragraph = true};
+	size_t i = 0;
+#ifdef HAVE_SPLIT_AVX512
+	if (use_split_avx512)
+		i = split_avx512(&sp, s, i, n);
+#endif
+#ifdef __SSE2__
+	i = split_sse2(&sp, s, i, n);
+#endif
+	split_bytes(&sp, s, i, n);
+	if (sp.start < n)
+		add_line(lines, cap, &sp.count, sp.start, n, sp.paragraph, sp.bytes);
+	*canonical = !sp.irregular && (n == 0 || s[n - 1] != '\n');
+	return sp.count;
 }
 
 /* Makes c->lines the lines the last pass kept, in the text it wrote (see

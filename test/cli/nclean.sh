@@ -365,6 +365,31 @@ test_template_memory_keeps_finding_its_lines_across_evictions() {
 	assertEquals "and no line of the stories goes" 11840 "$(jq .removed_by_rule.template "$WORK/s")"
 }
 
+test_line_classes_hold_wherever_a_line_falls() {
+	# The lines are scanned in blocks of bytes, and what a line holds
+	# (digits, separators) is noted on the way: of its own bytes, not
+	# those of the lines around it in the block. Each of 64 sites shifts
+	# its lines by one byte more: a recurring line between lines with
+	# figures is a table's label and stays; between lines without (short
+	# ones, with figures in the line after), it goes; a menu line goes
+	# wherever it falls.
+	local k i pad names=(Ankara Baku Cairo Dakar Essen Faro)
+	for k in $(seq 0 63); do
+		pad=$(printf '%*s' "$k" '' | tr ' ' 'x')
+		for i in 0 1 2 3 4 5; do
+			printf '{"id":"s%s-%s","url":"https://s%s.example/%s","text":"Story %s of %s opens with a line of its own.\\n\\nRevs %s.0 mln vs 7.6 mln\\nHarbour desk note\\nShr %s cts\\n\\nHome | World | Business | Sport\\n\\nFiled from %s.\\nHarbour desk note\\nSeen by %s.\\nIt ran to %s pages in all.\\n\\nThe story %s ends with a line of its own."}\n' \
+				"$k" "$i" "$k" "$i" "$i" "$pad" "$i" "$i" "${names[$i]}" "${names[$i]}" "$i" "$i"
+		done
+	done >"$WORK/blocks.jsonl"
+	"$P" --explain "$WORK/blocks.ex" "$WORK/blocks.jsonl" >"$WORK/out"
+	assertEquals "the label of every table stays, the line between words goes" 384 \
+		"$(jq -r .text "$WORK/out" | grep -c '^Harbour desk note$')"
+	assertEquals "it goes after the words, in every record" 384 \
+		"$(jq -r 'select(.rule == "template" and .text == "Harbour desk note") | .id' "$WORK/blocks.ex" | sort -u | wc -l)"
+	assertEquals "every menu goes" 384 "$(jq -r 'select(.rule == "menu") | .id' "$WORK/blocks.ex" | sort -u | wc -l)"
+	assertEquals "and nothing else" 768 "$(wc -l <"$WORK/blocks.ex")"
+}
+
 test_bad_records_are_reported_counted_kept_and_skipped() {
 	{
 		head -n 1 "$WORK/seeds.jsonl"
