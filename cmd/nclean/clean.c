@@ -1059,6 +1059,7 @@ bool cleaner_record(struct cleaner *c, struct record *r, const struct cleaner_in
 		made.normalized_len = c->normalized.len;
 		made.keys = NULL;
 		made.key_count = 0;
+		made.raw_differs = false;
 		in = &made;
 	}
 	const char *normalized = in->normalized ? in->normalized : "";
@@ -1198,8 +1199,10 @@ bool cleaner_record(struct cleaner *c, struct record *r, const struct cleaner_in
 	/* Normalised text is valid UTF-8 (normalize_text drops bytes that are
 	 * not), and so are its lines and the title split from it. The text as
 	 * it came in is decoded again only when its length says that the
-	 * result may be the same. */
-	bool changed = raw_len != SIZE_MAX && result_len != raw_len;
+	 * result may be the same. The result is normalised text, which
+	 * normalising leaves as it is: when the text as it came in was not,
+	 * the result is not that text. */
+	bool changed = in->raw_differs || (raw_len != SIZE_MAX && result_len != raw_len);
 	if (!changed && raw_len) {
 		const char *raw;
 		record_get_string(r, "text", &raw, &raw_len); /* jsonl checked it is there */

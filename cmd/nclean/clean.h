@@ -81,6 +81,8 @@ struct cleaner_input {
 	const char *normalized; /* its normalised text */
 	size_t normalized_len;
 	size_t raw_len;         /* the length of its text as it came in */
+	bool raw_differs;       /* that text is not the normalised text: the
+				 * record may no longer hold it (see push) */
 	const uint64_t *keys;   /* the template keys in the record's site of the */
 	size_t key_count;       /* normalised text's non-empty lines, or NULL */
 };

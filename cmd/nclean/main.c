@@ -180,17 +180,31 @@ static void pop(struct window *w, struct cleaner *c, struct writer *out, struct 
  * keys w->keys), into slot p. The keys are kept when they take a quarter
  * of the text's bytes at most (lines of 32 bytes on average): they spare
  * hashing every line again, and a text of many short lines would make the
- * window hold far more than its records. */
-static void push(struct window *w, struct pending *p, const struct record *r, size_t key_count)
+ * window hold far more than its records.
+ *
+ * When the text as it came in is not its normalised text (raw_differs),
+ * the record is written with the cleaned text, never with that one: the
+ * window keeps the record with "" for the value of member text (its
+ * index), which spares copying and holding most of its bytes. */
+static void push(struct window *w, struct pending *p, const struct record *r, long text,
+		 bool raw_differs, size_t key_count)
 {
 	size_t keys_size = key_count * sizeof *w->keys;
 	if (keys_size * 4 > w->text.len)
 		key_count = keys_size = 0;
 	size_t members_size = r->count * sizeof *r->members;
-	p->block = xmalloc(members_size + keys_size + r->len + w->text.len);
+	/* the bytes of the line left out: all of text's value but "" */
+	size_t cut_off = 0, cut = 0;
+	if (raw_differs && text >= 0 && r->members[text].type == JSON_STRING) {
+		cut_off = r->members[text].val_off;
+		cut = r->members[text].val_len - 2;
+	}
+	size_t line_len = r->len - cut;
+	p->block = xmalloc(members_size + keys_size + line_len + w->text.len);
 	char *at = p->block;
-	memcpy(at, r->members, members_size);
-	p->members = (const struct json_member *)(void *)at;
+	struct json_member *members = (struct json_member *)(void *)at;
+	memcpy(members, r->members, members_size);
+	p->members = members;
 	p->member_count = r->count;
 	at += members_size;
 	if (keys_size)
@@ -198,16 +212,31 @@ static void push(struct window *w, struct pending *p, const struct record *r, si
 	p->keys = key_count ? (const uint64_t *)(void *)at : NULL;
 	p->key_count = key_count;
 	at += keys_size;
-	memcpy(at, r->line, r->len);
+	if (cut) {
+		memcpy(at, r->line, cut_off);
+		memcpy(at + cut_off, "\"\"", 2);
+		size_t after = cut_off + 2 + cut;
+		memcpy(at + cut_off + 2, r->line + after, r->len - after);
+		members[text].val_len = 2;
+		members[text].val_has_escape = false;
+		for (size_t k = 0; k < r->count; k++)
+			if (members[k].key_off > cut_off) {
+				members[k].key_off -= cut;
+				members[k].val_off -= cut;
+			}
+	} else {
+		memcpy(at, r->line, r->len);
+	}
 	p->line = at;
-	p->line_len = r->len;
-	at += r->len;
+	p->line_len = line_len;
+	at += line_len;
 	if (w->text.len)
 		memcpy(at, w->text.data, w->text.len);
 	p->in.normalized = at;
 	p->in.normalized_len = w->text.len;
 	p->in.keys = p->keys;
 	p->in.key_count = key_count;
+	p->in.raw_differs = raw_differs;
 }
 
 /* The record's site into out: the field named, or the host of its url
@@ -343,7 +372,14 @@ int main(int argc, char **argv)
 			struct pending *p = &w.slots[(w.head + w.count++) % w.cap];
 			p->has_site = has_site;
 			p->site = site_key;
-			push(&w, p, r, key_count);
+			/* Most texts change when normalised (lengths that differ
+			 * say so at once). */
+			const char *raw;
+			size_t len;
+			bool raw_differs = raw_len != w.text.len ||
+					   (record_get_string(r, "text", &raw, &len) &&
+					    memcmp(raw, text, len) != 0);
+			push(&w, p, r, record_find(r, "text"), raw_differs, key_count);
 			p->in.raw_len = raw_len;
 			w.bytes += p->line_len + p->in.normalized_len;
 		}

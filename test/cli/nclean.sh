@@ -71,6 +71,15 @@ test_fields_it_does_not_own_pass_through() {
 	printf '%s\n' '{"id":"a","x":{"k":[1, 2]},"text":"Body text of the article.\n\nRead original article here.","z":null}' >"$WORK/one.jsonl"
 	"$P" "$WORK/one.jsonl" >"$WORK/out"
 	assertEquals "other members verbatim, in order" '{"id":"a","x":{"k":[1, 2]},"text":"Body text of the article.","z":null,"clean":{"flag":"short"}}' "$(cat "$WORK/out")"
+	# A text that changes (a tab, of the same length as its space) and one
+	# that does not, as its producer escaped it: the members after them
+	# stay as they were.
+	printf '%s\n' '{"id":"b","text":"A tab\there, r\u00e9sum\u00e9.","title":"After \/ text","n":[1,{"a":"x"}]}' \
+		'{"id":"c","text":"Caf\u00e9 text \/ as it was.","z":{"y":"\u00e9"}}' >"$WORK/two.jsonl"
+	"$P" "$WORK/two.jsonl" >"$WORK/out"
+	assertEquals "the members after a changed text, and an unchanged text, verbatim" \
+		'{"id":"b","text":"A tab here, résumé.","title":"After \/ text","n":[1,{"a":"x"}],"clean":{"flag":"short"}}
+{"id":"c","text":"Caf\u00e9 text \/ as it was.","z":{"y":"\u00e9"},"clean":{"flag":"short"}}' "$(cat "$WORK/out")"
 }
 
 test_a_record_of_boilerplate_is_kept_and_flagged() {
