@@ -282,44 +282,36 @@ static size_t ngram_probe(const struct ngram_slot *slots, size_t cap, uint32_t g
 	return h;
 }
 
-/* Counts the n-grams of words[0..count) whose first n - 1 words made a
- * repeated (n-1)-gram (a repeated n-gram starts with one; all when n is
- * 2), in slots[0..cap) as generation g (no slot of the table is of g);
- * marks in repeated[] where a repeated n-gram starts, and returns the
- * most characters one repeated n-gram holds, all its occurrences. With
- * slot_of, the slot of the n-gram at i is kept there between the passes
- * (else looked up again). */
+/* Counts the n-grams of words w that start at the positions at[0..count)
+ * (at NULL: 0 to count - 1), in slots[0..cap) as generation g (no slot of
+ * the table is of g); marks in repeated[] where a repeated n-gram starts,
+ * and returns the most characters one repeated n-gram holds, all its
+ * occurrences. slot_of[k] keeps the slot of the n-gram at at[k] between
+ * the two passes. No branch depends on the words: whether an n-gram is
+ * new, or repeated, is as likely as not. */
 static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t g,
-			     const struct word *w, size_t count, unsigned n, unsigned char *repeated,
-			     uint32_t *slot_of)
+			     const struct word *w, unsigned n, const size_t *at, size_t count,
+			     size_t *slot_of, unsigned char *repeated)
 {
-	uint64_t best = 0;
-	/* first pass: counts; second: which positions repeat */
-	for (size_t i = 0; i + n <= count; i++) {
-		if (n > 2 && !(repeated[i] & 1u << (n - 3)))
-			continue;
+	for (size_t k = 0; k < count; k++) {
+		size_t i = at ? at[k] : k;
 		uint64_t key = ngram_key(w + i, n);
 		size_t h = ngram_probe(slots, cap, g, key);
-		if (slots[h].gen != g)
-			slots[h] = (struct ngram_slot){key, 0, g};
-		slots[h].count++;
-		if (slot_of)
-			slot_of[i] = (uint32_t)h;
+		uint32_t times = slots[h].gen == g ? slots[h].count : 0;
+		slots[h] = (struct ngram_slot){key, times + 1, g};
+		slot_of[k] = h;
 	}
-	for (size_t i = 0; i + n <= count; i++) {
-		if (n > 2 && !(repeated[i] & 1u << (n - 3)))
-			continue;
-		size_t h = slot_of ? slot_of[i] : ngram_probe(slots, cap, g, ngram_key(w + i, n));
-		uint32_t times = slots[h].count;
-		if (times > 1) {
-			repeated[i] |= (unsigned char)(1u << (n - 2));
-			uint32_t chars = 0;
-			for (unsigned j = 0; j < n; j++)
-				chars += w[i + j].chars;
-			uint64_t held = (uint64_t)times * chars;
-			if (held > best)
-				best = held;
-		}
+	uint64_t best = 0;
+	for (size_t k = 0; k < count; k++) {
+		size_t i = at ? at[k] : k;
+		uint32_t times = slots[slot_of[k]].count;
+		unsigned rep = times > 1;
+		repeated[i] |= (unsigned char)(rep << (n - 2));
+		uint32_t chars = 0;
+		for (unsigned j = 0; j < n; j++)
+			chars += w[i + j].chars;
+		uint64_t held = rep ? (uint64_t)times * chars : 0;
+		best = held > best ? held : best;
 	}
 	return best;
 }
@@ -346,127 +338,281 @@ static size_t ascii_letters_end(const char *text, size_t i, size_t n)
 	return i;
 }
 
-void tag_quality(struct tags *t, const char *text, size_t n)
+/* Where tag_quality is in its text, and what it has counted. A word is a
+ * run of code points that are neither spaces nor line breaks; its hash
+ * is that of its bytes (hash_run), taken when it ends. */
+struct quality_scan {
+	struct tags *t;
+	const char *text;
+	size_t n;
+	struct word *w;
+	size_t words, cap;
+	uint64_t digits, symbols, alpha_words, word_chars, cps;
+	uint64_t line_chars, dup_chars, punct, lines;
+	/* the word going on */
+	bool in_word, alpha;
+	size_t word_start;      /* its first byte */
+	uint64_t word_cps;      /* cps where it starts */
+	unsigned last;          /* the class of its last code point but closing ones */
+	unsigned dots;          /* dots in a row, up to 2 */
+	/* the line going on */
+	bool line_has_words;
+	uint64_t line_hash, line_start, line_end;
+	unsigned word_end;      /* last of its last word */
+};
+
+/* Ends the word going on at byte i, where cps code points are behind. */
+static inline void end_word(struct quality_scan *s, size_t i)
 {
-	pthread_once(&classes_once, classes_init);
-	struct quality *q = &t->q;
-	memset(q, 0, sizeof *q);
-	uint64_t digits = 0, symbols = 0, alpha_words = 0, word_chars = 0, cps = 0;
-	uint64_t line_chars = 0, dup_chars = 0, punct = 0;
-	size_t words = 0, cap = t->cap_words;
-	struct word *w = t->words;
-	struct idset *seen = &t->lines_seen;
-	idset_clear(seen);
-	/* the word being read, and the line */
-	bool in_word = false, alpha = false;
-	uint64_t h = 0, line_hash = 0;
-	uint32_t chars = 0;
-	unsigned dots = 0, last = 0, word_end = 0;
-	uint64_t line_start = 0, line_end = 0;
-	bool line_has_words = false;
-	for (size_t i = 0; i <= n;) {
+	if (s->words == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->t->words = xrealloc(s->t->words, s->cap * sizeof *s->w);
+		s->t->cap_words = s->cap;
+		s->w = s->t->words;
+	}
+	uint64_t h = hash_run(0xCBF29CE484222325ull, s->text + s->word_start, i - s->word_start,
+			      s->n - s->word_start);
+	uint32_t chars = (uint32_t)(s->cps - s->word_cps);
+	s->w[s->words++] = (struct word){h, chars};
+	s->word_chars += chars;
+	s->alpha_words += s->alpha;
+	s->line_hash = (s->line_hash ^ h) * 0x100000001B3ull;
+	s->line_end = s->cps;
+	s->word_end = s->last;
+	s->in_word = false;
+}
+
+/* Ends the line going on. */
+static inline void end_line(struct quality_scan *s)
+{
+	s->lines++;
+	uint64_t lc = s->line_end - s->line_start;
+	s->line_chars += lc;
+	if (!idset_add(&s->t->lines_seen, s->line_hash))
+		s->dup_chars += lc;
+	s->punct += (s->word_end & C_END) != 0;
+	s->line_has_words = false;
+	s->line_hash = 0;
+}
+
+/* Starts a word at byte i. */
+static inline void start_word(struct quality_scan *s, size_t i)
+{
+	s->in_word = true;
+	s->alpha = false;
+	s->word_start = i;
+	s->word_cps = s->cps;
+	s->last = 0;
+	if (!s->line_has_words) {
+		s->line_has_words = true;
+		s->line_start = s->cps;
+	}
+}
+
+/* Reads code points from byte i until byte stop (or a little past it, to
+ * the end of a code point or of a run of ASCII letters); returns where it
+ * stopped. */
+static size_t scan_code_points(struct quality_scan *s, size_t i, size_t stop)
+{
+	const char *text = s->text;
+	size_t n = s->n;
+	while (i < stop) {
 		unsigned cls;
 		size_t k = 1;
-		uint32_t cp = '\n'; /* the end of the text ends the last line */
-		if (i < n) {
-			unsigned char c = (unsigned char)text[i];
-			if (c < 0x80) {
-				cp = c;
-				cls = classes[c];
-			} else {
-				k = utf8_decode(text + i, n - i, &cp);
-				if (!k) {
-					k = 1;
-					cp = 0xFFFD;
-				}
-				cls = cp < CLASSES_CACHED ? classes[cp] : class_of_cp(cp);
-			}
+		uint32_t cp;
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x80) {
+			cls = classes[c];
 		} else {
-			cls = C_NEWLINE;
+			k = utf8_decode(text + i, n - i, &cp);
+			if (!k) {
+				k = 1;
+				cp = 0xFFFD;
+			}
+			cls = cp < CLASSES_CACHED ? classes[cp] : class_of_cp(cp);
 		}
 		if (cls & (C_SPACE | C_NEWLINE)) {
-			if (in_word) {
-				if (words == cap) {
-					cap = cap ? cap * 2 : 1024;
-					t->words = xrealloc(t->words, cap * sizeof *w);
-					t->cap_words = cap;
-					w = t->words;
-				}
-				w[words++] = (struct word){h, chars};
-				word_chars += chars;
-				alpha_words += alpha;
-				line_hash = (line_hash ^ h) * 0x100000001B3ull;
-				line_end = cps;
-				word_end = last;
-				in_word = false;
-			}
-			if ((cls & C_NEWLINE) && line_has_words) {
-				q->lines++;
-				uint64_t lc = line_end - line_start;
-				line_chars += lc;
-				if (!idset_add(seen, line_hash))
-					dup_chars += lc;
-				punct += (word_end & C_END) != 0;
-				line_has_words = false;
-				line_hash = 0;
-			}
-			cps++;
+			if (s->in_word)
+				end_word(s, i);
+			if ((cls & C_NEWLINE) && s->line_has_words)
+				end_line(s);
+			s->cps++;
 			i += k;
-			dots = 0;
+			s->dots = 0;
 			continue;
 		}
-		if (!in_word) {
-			in_word = true;
-			alpha = false;
-			h = 0xCBF29CE484222325ull;
-			chars = 0;
-			last = 0;
-			if (!line_has_words) {
-				line_has_words = true;
-				line_start = cps;
-			}
-		}
+		if (!s->in_word)
+			start_word(s, i);
 		if (cls == C_LETTER && k == 1) {
-			/* a run of ASCII letters, the common case, at once: found
-			 * 16 bytes at a time, hashed 8 at a time (a word's runs
-			 * are the same wherever it stands, and so is its hash) */
+			/* a run of ASCII letters, the common case, at once */
 			size_t j = ascii_letters_end(text, i + 1, n);
-			h = hash_run(h, text + i, j - i, n - i);
-			chars += (uint32_t)(j - i);
-			cps += j - i;
-			alpha = true;
-			dots = 0;
-			last = C_LETTER;
+			s->cps += j - i;
+			s->alpha = true;
+			s->dots = 0;
+			s->last = C_LETTER;
 			i = j;
 			continue;
 		}
-		for (size_t j = 0; j < k; j++)
-			h = (h ^ (unsigned char)text[i + j]) * 0x100000001B3ull;
-		chars++;
-		cps++;
-		alpha = alpha || (cls & C_LETTER);
-		digits += (cls & C_DIGIT) != 0;
-		symbols += (cls & C_SYMBOL) != 0;
+		s->cps++;
+		s->alpha = s->alpha || (cls & C_LETTER);
+		s->digits += (cls & C_DIGIT) != 0;
+		s->symbols += (cls & C_SYMBOL) != 0;
 		if (cls & C_DOT) {
-			if (++dots == 3) {
-				symbols++;
-				dots = 0;
+			if (++s->dots == 3) {
+				s->symbols++;
+				s->dots = 0;
 			}
 		} else {
-			dots = 0;
+			s->dots = 0;
 		}
 		if (!(cls & C_CLOSE))
-			last = cls;
+			s->last = cls;
 		i += k;
 	}
+	return i;
+}
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_QUALITY_AVX512 1
+
+/* The classes of the ASCII bytes, for vpermb. */
+static unsigned char ascii_classes[128];
+
+/* Reads the 64 bytes from i, all ASCII, at once: their classes from the
+ * table, the words' starts and ends and the line breaks from the masks,
+ * in order. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt"))) static void
+scan_ascii_block(struct quality_scan *s, size_t i, __m512i v)
+{
+	const __m512i lo = _mm512_loadu_si512((const void *)ascii_classes),
+		      hi = _mm512_loadu_si512((const void *)(ascii_classes + 64));
+	__m512i cls = _mm512_permutex2var_epi8(lo, v, hi);
+	uint64_t blank = _mm512_test_epi8_mask(cls, _mm512_set1_epi8(C_SPACE | C_NEWLINE));
+	uint64_t newline = _mm512_test_epi8_mask(cls, _mm512_set1_epi8(C_NEWLINE));
+	uint64_t letter = _mm512_test_epi8_mask(cls, _mm512_set1_epi8(C_LETTER));
+	uint64_t dot = _mm512_test_epi8_mask(cls, _mm512_set1_epi8(C_DOT));
+	uint64_t open = ~_mm512_test_epi8_mask(cls, _mm512_set1_epi8((char)C_CLOSE));
+	s->digits += (uint64_t)__builtin_popcountll(
+		_mm512_test_epi8_mask(cls, _mm512_set1_epi8(C_DIGIT)));
+	s->symbols += (uint64_t)__builtin_popcountll(
+		_mm512_test_epi8_mask(cls, _mm512_set1_epi8(C_SYMBOL)));
+	/* dots in a row: each third a symbol; a row may go on from the block
+	 * before, and into the next */
+	if (!(dot & 1))
+		s->dots = 0;
+	for (uint64_t m = dot; m;) {
+		unsigned from = (unsigned)__builtin_ctzll(m);
+		uint64_t after = ~(m >> from);
+		unsigned len = after ? (unsigned)__builtin_ctzll(after) : 64 - from;
+		s->dots += len;
+		s->symbols += s->dots / 3;
+		s->dots %= 3;
+		if (from + len >= 64)
+			break;
+		s->dots = 0;
+		m &= ~(uint64_t)0 << (from + len);
+	}
+	/* where a word starts or ends, and the line breaks */
+	uint64_t before = blank << 1 | !s->in_word;
+	uint64_t events = (blank ^ before) | newline;
+	uint64_t base = s->cps - i;  /* cps at byte b of the block: base + i + b */
+	size_t from = 0;             /* the word's first byte in the block */
+	for (; events; events &= events - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(events);
+		if (!(blank >> b & 1)) {
+			s->cps = base + i + b;
+			start_word(s, i + b);
+			from = b;
+			continue;
+		}
+		if (s->in_word) {
+			uint64_t part = (((uint64_t)1 << b) - 1) & (~(uint64_t)0 << from);
+			s->alpha = s->alpha || (letter & part);
+			if (open & part) {
+				unsigned at = 63 - (unsigned)__builtin_clzll(open & part);
+				s->last = ascii_classes[(unsigned char)s->text[i + at]];
+			}
+			s->cps = base + i + b;
+			end_word(s, i + b);
+		}
+		if ((newline >> b & 1) && s->line_has_words)
+			end_line(s);
+	}
+	if (s->in_word) {
+		uint64_t part = ~(uint64_t)0 << from;
+		s->alpha = s->alpha || (letter & part);
+		if (open & part) {
+			unsigned at = 63 - (unsigned)__builtin_clzll(open & part);
+			s->last = ascii_classes[(unsigned char)s->text[i + at]];
+		}
+	}
+	s->cps = base + i + 64;
+}
+
+/* Reads the text 64 bytes at a time where they are all ASCII, else code
+ * point by code point. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt"))) static void
+scan_avx512(struct quality_scan *s)
+{
+	size_t i = 0;
+	while (i + 64 <= s->n) {
+		__m512i v = _mm512_loadu_si512((const void *)(s->text + i));
+		if (_mm512_movepi8_mask(v)) {
+			i = scan_code_points(s, i, i + 64);
+			continue;
+		}
+		scan_ascii_block(s, i, v);
+		i += 64;
+	}
+	scan_code_points(s, i, s->n);
+}
+
+static bool use_quality_avx512;
+#endif
+
+static void classes_ready(void)
+{
+	classes_init();
+#ifdef HAVE_QUALITY_AVX512
+	memcpy(ascii_classes, classes, sizeof ascii_classes);
+	__builtin_cpu_init();
+	use_quality_avx512 = __builtin_cpu_supports("avx512f") &&
+			     __builtin_cpu_supports("avx512bw") &&
+			     __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("popcnt");
+#endif
+}
+
+void tag_quality(struct tags *t, const char *text, size_t n)
+{
+	pthread_once(&classes_once, classes_ready);
+	struct quality *q = &t->q;
+	memset(q, 0, sizeof *q);
+	idset_clear(&t->lines_seen);
+	struct quality_scan s = {.t = t, .text = text, .n = n, .w = t->words, .cap = t->cap_words};
+#ifdef HAVE_QUALITY_AVX512
+	if (use_quality_avx512)
+		scan_avx512(&s);
+	else
+#endif
+		scan_code_points(&s, 0, n);
+	/* the end of the text ends the last line */
+	if (s.in_word)
+		end_word(&s, n);
+	if (s.line_has_words)
+		end_line(&s);
+	struct word *w = t->words;
+	size_t words = s.words;
+	uint64_t word_chars = s.word_chars;
 	q->words = words;
-	q->chars = cps ? cps - 1 : 0; /* less the end of the text */
+	q->lines = s.lines;
+	q->chars = s.cps;
 	q->mean_word_length = words ? (double)word_chars / (double)words : 0;
-	q->alpha_words = words ? (double)alpha_words / (double)words : 0;
-	q->symbol_ratio = words ? (double)symbols / (double)words : 0;
-	q->digit_ratio = q->chars ? (double)digits / (double)q->chars : 0;
-	q->end_punct = q->lines ? (double)punct / (double)q->lines : 0;
-	q->dup_line_frac = line_chars ? (double)dup_chars / (double)line_chars : 0;
+	q->alpha_words = words ? (double)s.alpha_words / (double)words : 0;
+	q->symbol_ratio = words ? (double)s.symbols / (double)words : 0;
+	q->digit_ratio = q->chars ? (double)s.digits / (double)q->chars : 0;
+	q->end_punct = q->lines ? (double)s.punct / (double)q->lines : 0;
+	q->dup_line_frac = s.line_chars ? (double)s.dup_chars / (double)s.line_chars : 0;
 	if (!word_chars || words < 2)
 		return;
 	/* the n-gram table, and a byte a word for where repeats start */
@@ -485,21 +631,32 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 		memset(t->ngram_slots, 0, t->ngram_cap * sizeof *t->ngram_slots);
 		t->ngram_gen = 0;
 	}
-	/* where repeats start, and the slots of the n-grams (32 bits: the
-	 * table of a text of 2^31 words would not have them) */
-	bool keep_slots = slots_cap <= (size_t)UINT32_MAX + 1;
+	/* where repeats start; the positions of the n-grams counted, and
+	 * their slots */
 	buf_clear(&t->scratch);
-	size_t at = (words + 3) & ~(size_t)3;
-	buf_reserve(&t->scratch, at + (keep_slots ? words * sizeof(uint32_t) : 0));
+	size_t at_off = (words + 7) & ~(size_t)7;
+	buf_reserve(&t->scratch, at_off + 2 * words * sizeof(size_t));
 	unsigned char *repeated = (unsigned char *)t->scratch.data;
-	uint32_t *slot_of = keep_slots ? (uint32_t *)(void *)(t->scratch.data + at) : NULL;
+	size_t *at = (size_t *)(void *)(t->scratch.data + at_off), *slot_of = at + words;
 	memset(repeated, 0, words);
 	for (unsigned size = 2; size <= 4 && size <= words; size++) {
+		/* A repeated n-gram starts with a repeated (n-1)-gram: only
+		 * those places are counted past the 2-grams. */
+		size_t count = 0;
+		if (size > 2) {
+			unsigned char bit = (unsigned char)(1u << (size - 3));
+			for (size_t i = 0; i + size <= words; i++) {
+				at[count] = i;
+				count += (repeated[i] & bit) != 0;
+			}
+		} else {
+			count = words - 1;
+		}
 		/* Only as many slots as the text needs: the table is as large
 		 * as the longest text's, and a short text spread over all of it
 		 * would miss the cache on every n-gram. */
-		uint64_t best = count_ngrams(t->ngram_slots, slots_cap, ++t->ngram_gen, w, words,
-					     size, repeated, slot_of);
+		uint64_t best = count_ngrams(t->ngram_slots, slots_cap, ++t->ngram_gen, w, size,
+					     size > 2 ? at : NULL, count, slot_of, repeated);
 		double frac = (double)best / (double)word_chars;
 		q->top_ngram_frac[size - 2] = frac > 1 ? 1 : frac;
 	}

@@ -102,6 +102,35 @@ test_quality_words_are_the_same_wherever_they_stand() {
 		"$(jq -c '.tags.quality | {words, top_2gram_frac}' "$WORK/out")"
 }
 
+test_quality_does_not_depend_on_where_the_text_falls() {
+	# ASCII text is read 64 bytes at a time, text with other characters
+	# code point by code point. The same text with a no-break space for
+	# each space (one code point each, so every count stays) goes the
+	# second way; shifted by 0 to 64 line breaks, its words, dots, quotes
+	# and line ends fall everywhere in the blocks. (The dot ending "so.."
+	# is 65 bytes before that of ".dotfile": in one shift a block of no
+	# dot stands between them.)
+	local text='It ended so..
+and there the story stopped: no one wrote it down, not one word
+.dotfile is a word
+He said "the plan works." The plan works... or not....
+She said: "It is over."
+#economy #news 2024-11-26: 12,500 units, up 3%.
+The plan works... or not....
+	the cat sat on the mat and the cat sat on the mat (twice)]
+Wait... what?! Yes! İstanbul şehri, Straße -- done…
+the cat sat on the mat and then the dog sat on the cat'"'"'s mat
+The plan works... or not....'
+	local k
+	for k in $(seq 0 64); do
+		jq -cn --arg t "$text" --argjson k "$k" \
+			'("\n" * $k // "") as $p | {id: "a\($k)", text: ($p + $t)}, {id: "b\($k)", text: ($p + ($t | gsub(" "; "\u00a0")))}'
+	done | "$P" -t quality | jq -c '.tags.quality | del(.chars, .digit_ratio)' >"$WORK/q"
+	assertEquals "one result for every text, shifted or not, with either space" 1 "$(sort -u "$WORK/q" | wc -l)"
+	assertTrue "with repeated lines and n-grams" \
+		"head -n 1 '$WORK/q' | jq -e '.dup_line_frac > 0 and .top_4gram_frac > 0 and .symbol_ratio > 0'"
+}
+
 test_quality_of_a_text_does_not_depend_on_the_texts_before_it() {
 	# The n-gram counts share one table between records, sized for the
 	# longest text so far: a short text after a long one (whose n-grams
