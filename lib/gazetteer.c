@@ -52,6 +52,7 @@ struct gazetteer {
 	struct val *vals;
 	size_t val_count, val_cap;
 	size_t max_len, max_words;
+	size_t prefix_count; /* of the names added: the words that end inside a name */
 	size_t byte_limit; /* the most bytes of names held, 4 GiB at most */
 	bool ends[256]; /* the last bytes of names */
 	/* Names added and not yet in the table: put there in one go, at the
@@ -60,9 +61,11 @@ struct gazetteer {
 	 * larger than the caches: one name at a time, each would wait). */
 	struct pending *pending;
 	size_t pending_count, pending_cap;
-	/* built at the first match after an add */
-	uint64_t *first_words, *whole_names;
-	size_t first_bits, bloom_bits; /* their sizes, powers of two */
+	/* built at the first match after an add; prefixes holds the names'
+	 * beginnings that end a word inside them ("united" and "united
+	 * states" of "united states of america") */
+	uint64_t *first_words, *whole_names, *prefixes;
+	size_t first_bits, bloom_bits, prefix_bits; /* their sizes, powers of two */
 	bool ready;
 };
 
@@ -110,6 +113,7 @@ void gazetteer_free(struct gazetteer *g)
 	free(g->pending);
 	free(g->first_words);
 	free(g->whole_names);
+	free(g->prefixes);
 	free(g);
 }
 
@@ -259,6 +263,8 @@ bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 			 (i == 0 || !fold_is_word_byte((unsigned char)folded[i - 1]));
 	if (words > g->max_words)
 		g->max_words = words;
+	/* every word but one that ends the name ends a beginning of it */
+	g->prefix_count += words - fold_is_word_byte((unsigned char)folded[n - 1]);
 	g->ready = false;
 	return true;
 }
@@ -359,6 +365,34 @@ static void build(struct gazetteer *g)
 	flush(g);
 	free(g->first_words);
 	free(g->whole_names);
+	free(g->prefixes);
+	/* the beginnings of names that end a word inside them, by the hash
+	 * a match has there (counted as the names came: a name added twice
+	 * counts twice) */
+	g->prefix_bits = bloom_size(g->prefix_count);
+	g->prefixes = xcalloc(g->prefix_bits / 64, sizeof *g->prefixes);
+	/* a few at a time, their blocks loading while the next are hashed */
+	enum { AT_ONCE = 32 };
+	uint64_t some[AT_ONCE];
+	size_t count = 0;
+	for (size_t i = 0; i < g->used; i++) {
+		const unsigned char *name = (const unsigned char *)g->bytes.data + g->names[i].off;
+		uint64_t h = fnv[FNV_OFFSET];
+		for (size_t j = 0; j + 1 < g->names[i].len; j++) {
+			h = step(h, name[j]);
+			if (fold_is_word_byte(name[j]) && !fold_is_word_byte(name[j + 1])) {
+				some[count] = nonzero(h);
+				__builtin_prefetch(g->prefixes + bloom_block(some[count], g->prefix_bits), 1);
+				if (++count == AT_ONCE) {
+					for (size_t k = 0; k < count; k++)
+						bloom_set(g->prefixes, g->prefix_bits, some[k]);
+					count = 0;
+				}
+			}
+		}
+	}
+	for (size_t k = 0; k < count; k++)
+		bloom_set(g->prefixes, g->prefix_bits, some[k]);
 	g->bloom_bits = bloom_size(g->used);
 	g->first_bits = bloom_size(distinct_estimate(g->first_hashes, g->used));
 	g->first_words = xcalloc(g->first_bits / 64, sizeof *g->first_words);
@@ -496,14 +530,19 @@ void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capi
 				size_t end = j + 1;
 				if (end < n && fold_is_word_byte(t[end]) && fold_is_word_byte(t[j]))
 					continue; /* inside a word */
-				if (fold_is_word_byte(t[j]) && ++words > g->max_words) {
+				bool word_ends = fold_is_word_byte(t[j]);
+				if (word_ends && ++words > g->max_words) {
 					limit = j; /* longer than any name */
 					break;
 				}
-				if (!g->ends[t[j]])
-					continue; /* no name ends in this byte (a space, most often) */
-				ends[gathered++] = (struct name_end){end, nonzero(h)};
-				__builtin_prefetch(g->whole_names + bloom_block(nonzero(h), bits));
+				if (g->ends[t[j]]) { /* else no name ends in this byte */
+					ends[gathered++] = (struct name_end){end, nonzero(h)};
+					__builtin_prefetch(g->whole_names + bloom_block(nonzero(h), bits));
+				}
+				/* no name goes on past a word that ends no name's
+				 * beginning: the bytes after it are not looked at */
+				if (word_ends && !bloom_has(g->prefixes, g->prefix_bits, nonzero(h)))
+					limit = end;
 			}
 			for (size_t k = 0; k < gathered; k++) {
 				if (!bloom_has(g->whole_names, bits, ends[k].hash))
