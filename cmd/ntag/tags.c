@@ -124,9 +124,12 @@ static void add_span(struct tags *t, size_t start, size_t end, const char *lang)
  * text. Each window stands for an equal share of the bytes, so the
  * language with most windows is, most likely, the language of most of
  * the bytes, as with the whole text: a banner a quarter of the text long
- * is a quarter of the sample. CLD2 reads some 40 ns a byte here, and takes
- * a microsecond a call: one call over 200 bytes is what keeps the tagger
- * cheap. */
+ * is a quarter of the sample. CLD2 reads some 30 ns a byte here, and takes
+ * some two microseconds a call: one call over 200 bytes is what keeps the
+ * tagger cheap. (Reading the two middle windows first, and the other two
+ * only when CLD2 is less than 98% sure, would be a quarter faster; but
+ * CLD2 is 98% sure that one German window and one Turkish window are
+ * German, and a text three quarters Turkish would then be German.) */
 enum { WINDOWS = 4, WINDOW = 48 };
 
 void tag_lang(struct tags *t, const char *text, size_t n)
