@@ -181,8 +181,8 @@ static inline void split_block(struct splitter *sp, size_t i, uint64_t breaks, u
 			     (digits & from ? HAS_DIGIT : 0) | (highs & from ? HAS_HIGH : 0);
 }
 
-/* Takes s[i..n) a byte at a time; returns n. */
-static size_t split_bytes(struct splitter *sp, const char *s, size_t i, size_t n)
+/* Takes s[i..n) a byte at a time. */
+static void split_bytes(struct splitter *sp, const char *s, size_t i, size_t n)
 {
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -201,7 +201,6 @@ static size_t split_bytes(struct splitter *sp, const char *s, size_t i, size_t n
 		sp->bytes = 0;
 		sp->start = i + 1;
 	}
-	return n;
 }
 
 #ifdef __SSE2__

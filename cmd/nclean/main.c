@@ -184,8 +184,8 @@ static void pop(struct window *w, struct cleaner *c, struct writer *out, struct 
  *
  * When the text as it came in is not its normalised text (raw_differs),
  * the record is written with the cleaned text, never with that one: the
- * window keeps the record with "" for the value of member text (its
- * index), which spares copying and holding most of its bytes. */
+ * window keeps the record with "" for the value of its text member (of
+ * index text), which spares copying and holding most of its bytes. */
 static void push(struct window *w, struct pending *p, const struct record *r, long text,
 		 bool raw_differs, size_t key_count)
 {

@@ -276,44 +276,86 @@ static uint64_t ngram_key(const struct word *w, unsigned n)
 	return key;
 }
 
+/* Where key's probe starts in a table of cap slots. */
+static inline size_t ngram_home(uint64_t key, size_t cap)
+{
+	return (size_t)(key >> 40) & (cap - 1);
+}
+
 /* The slot of key in generation g: its own, or the empty one it takes. */
 static size_t ngram_probe(const struct ngram_slot *slots, size_t cap, uint32_t g, uint64_t key)
 {
-	size_t h = (size_t)(key >> 40) & (cap - 1);
+	size_t h = ngram_home(key, cap);
 	while (slots[h].gen == g && slots[h].key != key)
 		h = (h + 1) & (cap - 1);
 	return h;
 }
 
-/* Counts the n-grams of words w that start at the positions at[0..count)
- * (at NULL: 0 to count - 1), in slots[0..cap) as generation g (no slot of
- * the table is of g); marks in repeated[] where a repeated n-gram starts,
- * and returns the most characters one repeated n-gram holds, all its
- * occurrences. slot_of[k] keeps the slot of the n-gram at at[k] between
- * the two passes. No branch depends on the words: whether an n-gram is
- * new, or repeated, is as likely as not. */
-static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t g,
-			     const struct word *w, unsigned n, const size_t *at, size_t count,
-			     size_t *slot_of, unsigned char *repeated)
+/* Counts key in generation g; returns its slot. Whether the key is new,
+ * or repeated, is as likely as not: no branch depends on it. */
+static inline size_t count_key(struct ngram_slot *slots, size_t cap, uint32_t g, uint64_t key)
 {
-	for (size_t k = 0; k < count; k++) {
-		size_t i = at ? at[k] : k;
-		uint64_t key = ngram_key(w + i, n);
-		size_t h = ngram_probe(slots, cap, g, key);
-		uint32_t times = slots[h].gen == g ? slots[h].count : 0;
-		slots[h] = (struct ngram_slot){key, times + 1, g};
-		slot_of[k] = h;
-	}
+	size_t h = ngram_probe(slots, cap, g, key);
+	uint32_t times = slots[h].gen == g ? slots[h].count : 0;
+	slots[h] = (struct ngram_slot){key, times + 1, g};
+	return h;
+}
+
+/* Marks in repeated[] whether the n-gram at i, counted in slot h,
+ * repeats; returns the characters it holds, all its occurrences, if it
+ * does, or 0. */
+static inline uint64_t mark_repeat(const struct ngram_slot *slots, size_t h, const struct word *w,
+				   size_t i, unsigned n, unsigned char *repeated)
+{
+	uint32_t times = slots[h].count;
+	unsigned rep = times > 1;
+	repeated[i] |= (unsigned char)(rep << (n - 2));
+	uint32_t chars = 0;
+	for (unsigned j = 0; j < n; j++)
+		chars += w[i + j].chars;
+	return rep ? (uint64_t)times * chars : 0;
+}
+
+/* Counts the n-grams of words w[0..words) in slots[0..cap) as generation
+ * g (no slot of the table is of g): those at the positions at[0..count),
+ * with slot_of[k] to keep the slot of the one at at[k] between the two
+ * passes. Marks in repeated[] where a repeated n-gram starts, and returns
+ * the most characters one repeated n-gram holds, all its occurrences.
+ * With at NULL (a text of 2^31 words or more, whose positions and slots
+ * 32 bits do not hold), every position that starts with a repeated
+ * (n-1)-gram (all for n = 2) is counted, and its slot looked up again. */
+static uint64_t count_ngrams(struct ngram_slot *slots, size_t cap, uint32_t g,
+			     const struct word *w, size_t words, unsigned n, const uint32_t *at,
+			     size_t count, uint32_t *slot_of, unsigned char *repeated)
+{
 	uint64_t best = 0;
-	for (size_t k = 0; k < count; k++) {
-		size_t i = at ? at[k] : k;
-		uint32_t times = slots[slot_of[k]].count;
-		unsigned rep = times > 1;
-		repeated[i] |= (unsigned char)(rep << (n - 2));
-		uint32_t chars = 0;
-		for (unsigned j = 0; j < n; j++)
-			chars += w[i + j].chars;
-		uint64_t held = rep ? (uint64_t)times * chars : 0;
+	if (!at) {
+		unsigned bit = n > 2 ? 1u << (n - 3) : 0;
+		for (size_t i = 0; i + n <= words; i++)
+			if (!bit || (repeated[i] & bit))
+				count_key(slots, cap, g, ngram_key(w + i, n));
+		for (size_t i = 0; i + n <= words; i++) {
+			if (bit && !(repeated[i] & bit))
+				continue;
+			size_t h = ngram_probe(slots, cap, g, ngram_key(w + i, n));
+			uint64_t held = mark_repeat(slots, h, w, i, n, repeated);
+			best = held > best ? held : best;
+		}
+		return best;
+	}
+	/* A table larger than the caches near the core (a very long text's)
+	 * has its slots loaded some n-grams ahead. */
+	enum { AHEAD = 16, SMALL_TABLE = 1 << 16 };
+	size_t k = 0;
+	if (cap > SMALL_TABLE)
+		for (; k + AHEAD < count; k++) {
+			__builtin_prefetch(&slots[ngram_home(ngram_key(w + at[k + AHEAD], n), cap)]);
+			slot_of[k] = (uint32_t)count_key(slots, cap, g, ngram_key(w + at[k], n));
+		}
+	for (; k < count; k++)
+		slot_of[k] = (uint32_t)count_key(slots, cap, g, ngram_key(w + at[k], n));
+	for (k = 0; k < count; k++) {
+		uint64_t held = mark_repeat(slots, slot_of[k], w, at[k], n, repeated);
 		best = held > best ? held : best;
 	}
 	return best;
@@ -635,31 +677,31 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 		t->ngram_gen = 0;
 	}
 	/* where repeats start; the positions of the n-grams counted, and
-	 * their slots */
+	 * their slots, in 32 bits while they hold them */
+	bool narrow = slots_cap <= (size_t)UINT32_MAX + 1;
 	buf_clear(&t->scratch);
-	size_t at_off = (words + 7) & ~(size_t)7;
-	buf_reserve(&t->scratch, at_off + 2 * words * sizeof(size_t));
+	size_t at_off = (words + 3) & ~(size_t)3;
+	buf_reserve(&t->scratch, at_off + (narrow ? 2 * words * sizeof(uint32_t) : 0));
 	unsigned char *repeated = (unsigned char *)t->scratch.data;
-	size_t *at = (size_t *)(void *)(t->scratch.data + at_off), *slot_of = at + words;
+	uint32_t *at = narrow ? (uint32_t *)(void *)(t->scratch.data + at_off) : NULL;
+	uint32_t *slot_of = narrow ? at + words : NULL;
 	memset(repeated, 0, words);
 	for (unsigned size = 2; size <= 4 && size <= words; size++) {
 		/* A repeated n-gram starts with a repeated (n-1)-gram: only
 		 * those places are counted past the 2-grams. */
 		size_t count = 0;
-		if (size > 2) {
-			unsigned char bit = (unsigned char)(1u << (size - 3));
+		if (narrow) {
+			unsigned char bit = size > 2 ? (unsigned char)(1u << (size - 3)) : 0;
 			for (size_t i = 0; i + size <= words; i++) {
-				at[count] = i;
-				count += (repeated[i] & bit) != 0;
+				at[count] = (uint32_t)i;
+				count += !bit || (repeated[i] & bit);
 			}
-		} else {
-			count = words - 1;
 		}
 		/* Only as many slots as the text needs: the table is as large
 		 * as the longest text's, and a short text spread over all of it
 		 * would miss the cache on every n-gram. */
-		uint64_t best = count_ngrams(t->ngram_slots, slots_cap, ++t->ngram_gen, w, size,
-					     size > 2 ? at : NULL, count, slot_of, repeated);
+		uint64_t best = count_ngrams(t->ngram_slots, slots_cap, ++t->ngram_gen, w, words,
+					     size, at, count, slot_of, repeated);
 		double frac = (double)best / (double)word_chars;
 		q->top_ngram_frac[size - 2] = frac > 1 ? 1 : frac;
 	}

@@ -134,13 +134,20 @@ The plan works... or not....'
 test_quality_of_a_text_does_not_depend_on_the_texts_before_it() {
 	# The n-gram counts share one table between records, sized for the
 	# longest text so far: a short text after a long one (whose n-grams
-	# are still in the table) must count as it does alone.
+	# are still in the table) must count as it does alone. The long text
+	# (35,000 words, a table larger than the caches near the core, whose
+	# slots are loaded ahead) holds "the cat", "the cat sat" and "the cat
+	# sat on" 5,000 times each: 6, 9 and 11 of every 19 characters of its
+	# words.
 	local short='{"id":"s","text":"the cat sat on the mat and the cat sat on the rug and the dog sat"}'
 	printf '%s\n' "$short" | "$P" -t quality | jq -c .tags.quality >"$WORK/alone"
 	{
-		jq -cn '{id: "l", text: ([range(3000)] | map("the cat sat on the mat w\(. % 7)") | join(" "))}'
+		jq -cn '{id: "l", text: ([range(5000)] | map("the cat sat on the mat w\(. % 7)") | join(" "))}'
 		printf '%s\n' "$short" "$short"
-	} | "$P" -t quality | jq -c 'select(.id == "s") | .tags.quality' >"$WORK/after"
+	} | "$P" -t quality >"$WORK/all"
+	assertEquals "the long text's n-grams" '{"words":35000,"top_2gram_frac":0.3158,"top_3gram_frac":0.4737,"top_4gram_frac":0.5789}' \
+		"$(jq -c 'select(.id == "l") | .tags.quality | {words, top_2gram_frac, top_3gram_frac, top_4gram_frac}' "$WORK/all")"
+	jq -c 'select(.id == "s") | .tags.quality' "$WORK/all" >"$WORK/after"
 	assertEquals "the same quality after a long text, twice" \
 		"$(cat "$WORK/alone" "$WORK/alone")" "$(cat "$WORK/after")"
 	assertTrue "the short text has repeated n-grams" \
