@@ -9,8 +9,8 @@
  * each 8, where FNV-1a takes one a byte. The last 0 to 7 bytes go in as
  * the low bytes of a word whose top byte is their number. readable bytes
  * from s may be read (readable >= n): where 8 can be, the last part is
- * loaded whole and masked. Words of a text are hashed with it, run by
- * run (ntag's quality tagger, the gazetteer's first words). */
+ * loaded whole and masked. Words of a text are hashed with it, whole
+ * (ntag's quality tagger, the gazetteer's first words). */
 static inline uint64_t hash_run(uint64_t h, const char *s, size_t n, size_t readable)
 {
 	const uint64_t k = 0x9E3779B97F4A7C15ull;
