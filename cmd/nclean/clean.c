@@ -146,6 +146,14 @@ struct splitter {
 	unsigned bytes;  /* the classes of the line going on, so far */
 };
 
+/* The classes (HAS_*) of the bytes in range, from the masks of a block. */
+static inline unsigned classes_in(uint64_t range, uint64_t marks, uint64_t e2s, uint64_t digits,
+				  uint64_t highs)
+{
+	return (marks & range ? HAS_MARK : 0) | (e2s & range ? HAS_E2 : 0) |
+	       (digits & range ? HAS_DIGIT : 0) | (highs & range ? HAS_HIGH : 0);
+}
+
 /* Takes the block of bytes from i (64 or fewer), of the masks given (a
  * bit a byte, those past the block clear): the line breaks one by one,
  * and the classes of the bytes before each. */
@@ -165,9 +173,7 @@ static inline void split_block(struct splitter *sp, size_t i, uint64_t breaks, u
 			sp->paragraph = true;
 		} else {
 			if (any & range)
-				sp->bytes |= (marks & range ? HAS_MARK : 0) | (e2s & range ? HAS_E2 : 0) |
-					     (digits & range ? HAS_DIGIT : 0) |
-					     (highs & range ? HAS_HIGH : 0);
+				sp->bytes |= classes_in(range, marks, e2s, digits, highs);
 			add_line(sp->lines, sp->cap, &sp->count, sp->start, e, sp->paragraph,
 				 sp->bytes);
 			sp->paragraph = false;
@@ -177,8 +183,7 @@ static inline void split_block(struct splitter *sp, size_t i, uint64_t breaks, u
 		from = b == 63 ? 0 : ~(uint64_t)0 << (b + 1);
 	}
 	if (any & from)
-		sp->bytes |= (marks & from ? HAS_MARK : 0) | (e2s & from ? HAS_E2 : 0) |
-			     (digits & from ? HAS_DIGIT : 0) | (highs & from ? HAS_HIGH : 0);
+		sp->bytes |= classes_in(from, marks, e2s, digits, highs);
 }
 
 /* Takes s[i..n) a byte at a time. */

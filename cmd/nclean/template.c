@@ -626,6 +626,19 @@ static inline bool is_wide(const char *s, size_t n)
 	return scan_words(s, n, 9) > 8; /* rule_word_count, up to 9 */
 }
 
+/* template_line_key of s[0..n), and in *wide whether the line has a key
+ * and is_wide: from one load where AVX-512 makes the key. */
+static uint64_t key_and_width(const char *s, size_t n, bool *wide)
+{
+#ifdef HAVE_SSSE3_KEYS
+	if (use_avx512 && n <= 64)
+		return short_key_avx512(s, n, wide);
+#endif
+	uint64_t key = template_line_key(s, n);
+	*wide = key && is_wide(s, n);
+	return key;
+}
+
 void template_span_keys(const char *text, const struct normalize_span *spans, size_t count,
 			uint64_t site, uint64_t *keys, uint64_t *site_keys, unsigned char *wide)
 {
@@ -633,15 +646,7 @@ void template_span_keys(const char *text, const struct normalize_span *spans, si
 		const char *s = text + spans[i].start;
 		size_t n = spans[i].end - spans[i].start;
 		bool is_wide_line;
-#ifdef HAVE_SSSE3_KEYS
-		if (use_avx512 && n <= 64) {
-			keys[i] = short_key_avx512(s, n, &is_wide_line);
-		} else
-#endif
-		{
-			keys[i] = template_line_key(s, n);
-			is_wide_line = keys[i] && is_wide(s, n);
-		}
+		keys[i] = key_and_width(s, n, &is_wide_line);
 		site_keys[i] = keys[i] ? site_line_key(site, keys[i]) : 0;
 		wide[i] = is_wide_line;
 	}
