@@ -390,8 +390,7 @@ struct quality_scan {
 	struct tags *t;
 	const char *text;
 	size_t n;
-	struct word *w;
-	size_t words, cap;
+	size_t words; /* in t->words */
 	uint64_t digits, symbols, alpha_words, word_chars, cps;
 	uint64_t line_chars, dup_chars, punct, lines;
 	/* the word going on */
@@ -409,16 +408,15 @@ struct quality_scan {
 /* Ends the word going on at byte i, where cps code points are behind. */
 static inline void end_word(struct quality_scan *s, size_t i)
 {
-	if (s->words == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->t->words = xrealloc(s->t->words, s->cap * sizeof *s->w);
-		s->t->cap_words = s->cap;
-		s->w = s->t->words;
+	struct tags *t = s->t;
+	if (s->words == t->cap_words) {
+		t->cap_words = t->cap_words ? t->cap_words * 2 : 1024;
+		t->words = xrealloc(t->words, t->cap_words * sizeof *t->words);
 	}
 	uint64_t h = hash_run(0xCBF29CE484222325ull, s->text + s->word_start, i - s->word_start,
 			      s->n - s->word_start);
 	uint32_t chars = (uint32_t)(s->cps - s->word_cps);
-	s->w[s->words++] = (struct word){h, chars};
+	t->words[s->words++] = (struct word){h, chars};
 	s->word_chars += chars;
 	s->alpha_words += s->alpha;
 	s->line_hash = (s->line_hash ^ h) * 0x100000001B3ull;
@@ -524,6 +522,18 @@ static size_t scan_code_points(struct quality_scan *s, size_t i, size_t stop)
 /* The classes of the ASCII bytes, for vpermb. */
 static unsigned char ascii_classes[128];
 
+/* Takes the bytes in part of the block at i into the word going on: a
+ * letter among them, and the class of the last that is no closing mark. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt"))) static inline void
+word_part(struct quality_scan *s, size_t i, uint64_t part, uint64_t letter, uint64_t open)
+{
+	s->alpha = s->alpha || (letter & part);
+	if (open & part) {
+		unsigned at = 63 - (unsigned)__builtin_clzll(open & part);
+		s->last = ascii_classes[(unsigned char)s->text[i + at]];
+	}
+}
+
 /* Reads the 64 bytes from i, all ASCII, at once: their classes from the
  * table, the words' starts and ends and the line breaks from the masks,
  * in order. */
@@ -572,26 +582,15 @@ scan_ascii_block(struct quality_scan *s, size_t i, __m512i v)
 			continue;
 		}
 		if (s->in_word) {
-			uint64_t part = (((uint64_t)1 << b) - 1) & (~(uint64_t)0 << from);
-			s->alpha = s->alpha || (letter & part);
-			if (open & part) {
-				unsigned at = 63 - (unsigned)__builtin_clzll(open & part);
-				s->last = ascii_classes[(unsigned char)s->text[i + at]];
-			}
+			word_part(s, i, (((uint64_t)1 << b) - 1) & (~(uint64_t)0 << from), letter, open);
 			s->cps = base + i + b;
 			end_word(s, i + b);
 		}
 		if ((newline >> b & 1) && s->line_has_words)
 			end_line(s);
 	}
-	if (s->in_word) {
-		uint64_t part = ~(uint64_t)0 << from;
-		s->alpha = s->alpha || (letter & part);
-		if (open & part) {
-			unsigned at = 63 - (unsigned)__builtin_clzll(open & part);
-			s->last = ascii_classes[(unsigned char)s->text[i + at]];
-		}
-	}
+	if (s->in_word)
+		word_part(s, i, ~(uint64_t)0 << from, letter, open);
 	s->cps = base + i + 64;
 }
 
@@ -634,7 +633,7 @@ void tag_quality(struct tags *t, const char *text, size_t n)
 	struct quality *q = &t->q;
 	memset(q, 0, sizeof *q);
 	idset_clear(&t->lines_seen);
-	struct quality_scan s = {.t = t, .text = text, .n = n, .w = t->words, .cap = t->cap_words};
+	struct quality_scan s = {.t = t, .text = text, .n = n};
 #ifdef HAVE_QUALITY_AVX512
 	if (use_quality_avx512)
 		scan_avx512(&s);
