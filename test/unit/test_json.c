@@ -381,7 +381,7 @@ static void test_append_utf8(void)
 	buf_free(&q);
 
 	/* Random valid UTF-8 from pieces that need every kind of escape, in
-	 * runs that cross the 16- and 32-byte vectors at every offset: in the
+	 * runs that cross the 16-byte vectors at every offset: in the
 	 * first half of the rounds every piece is as likely, in the second
 	 * half one in 16 needs an escape, as in news text, so that long runs
 	 * of plain text go the fast way between them. */
