@@ -119,25 +119,28 @@ static void add_span(struct tags *t, size_t start, size_t end, const char *lang)
 	memcpy(s->lang, lang, sizeof s->lang);
 }
 
-/* The sample tag_lang reads: WINDOWS windows of about WINDOW bytes, cut
- * at spaces, at evenly spaced places of the text, read by CLD2 as one
- * text. Each window stands for an equal share of the bytes, so the
- * language with most windows is, most likely, the language of most of
- * the bytes, as with the whole text: a banner a quarter of the text long
- * is a quarter of the sample. CLD2 reads some 30 ns a byte here, and takes
- * some two microseconds a call: one call over 200 bytes is what keeps the
- * tagger cheap. (Reading the two middle windows first, and the other two
- * only when CLD2 is less than 98% sure, would be a quarter faster; but
- * CLD2 is 98% sure that one German window and one Turkish window are
- * German, and a text three quarters Turkish would then be German.) */
-enum { WINDOWS = 4, WINDOW = 48 };
+/* The sample tag_lang reads, from a text of more than WHOLE bytes:
+ * WINDOWS windows of about WINDOW bytes, cut at spaces, at evenly spaced
+ * places of the text, read by CLD2 as one text. Each window stands for
+ * an equal share of the bytes, so the language with most windows is, most
+ * likely, the language of most of the bytes, as with the whole text: a
+ * banner a quarter of the text long is a quarter of the sample. CLD2
+ * reads some 30 ns a byte here, and takes some two microseconds a call:
+ * one call over 160 bytes is what keeps the tagger cheap. (Windows of 48
+ * bytes were right for as many of 45,444 news documents of known
+ * language, 99.82%, and took an eighth longer; of 32, 99.74%. Reading the
+ * two middle windows first, and the other two only when CLD2 is less
+ * than 98% sure, would be a quarter faster; but CLD2 is 98% sure that one
+ * German window and one Turkish window are German, and a text three
+ * quarters Turkish would then be German.) */
+enum { WINDOWS = 4, WINDOW = 40, WHOLE = 288 };
 
 void tag_lang(struct tags *t, const char *text, size_t n)
 {
 	t->n_spans = 0;
 	const char *sample = text;
 	size_t len = n;
-	if (n > WINDOWS * WINDOW * 3 / 2) {
+	if (n > WHOLE) {
 		buf_clear(&t->scratch);
 		for (size_t w = 0; w < WINDOWS; w++) {
 			size_t from = n * (2 * w + 1) / (2 * WINDOWS) - WINDOW / 2, to = from + WINDOW;
