@@ -277,6 +277,15 @@ struct expr *expr_parse(const char *src, unsigned on, char *err, size_t err_len)
 	return e;
 }
 
+unsigned expr_taggers(const struct expr *e)
+{
+	if (!e)
+		return 0;
+	if (e->kind == N_CMP)
+		return fields[e->field].tagger;
+	return expr_taggers(e->a) | expr_taggers(e->b);
+}
+
 void expr_free(struct expr *e)
 {
 	if (!e)

@@ -26,6 +26,8 @@ struct expr;
  * place. Fields of taggers not in `on` are errors. */
 struct expr *expr_parse(const char *src, unsigned on, char *err, size_t err_len);
 bool expr_eval(const struct expr *e, const struct tags *t);
+/* The taggers whose fields e reads (TAG_ bits). */
+unsigned expr_taggers(const struct expr *e);
 void expr_free(struct expr *e);
 
 #endif

@@ -23,7 +23,7 @@ enum {
 
 static const struct cli_option options[] = {
 	{"taggers", 't', "LIST",
-	 "taggers to run (lang,quality,outlet,places); also paragraphs, people, dates, quotes, all",
+	 "taggers to run (lang,outlet,places); also quality, paragraphs, people, dates, quotes, all",
 	 OPT_TAGGERS},
 	{"keep", 0, "EXPR", "write only the records for which EXPR holds (lang=en)", OPT_KEEP},
 	{"drop", 0, "EXPR", "leave out the records for which EXPR holds (words<50)", OPT_DROP},
@@ -34,6 +34,7 @@ static const struct cli_option options[] = {
 
 struct args {
 	int taggers;
+	bool taggers_given; /* -t: else the defaults, and what --keep and --drop read */
 	/* the expressions as given; parsed once every option is known */
 	const char **keep, **drop;
 	size_t n_keep, n_drop;
@@ -49,6 +50,7 @@ static void on_option(void *ctx, int id, const char *arg)
 		const char *bad;
 		size_t bad_len;
 		a->taggers = taggers_parse(arg, &bad, &bad_len);
+		a->taggers_given = true;
 		if (a->taggers < 0)
 			die_usage("--taggers: no tagger '%.*s' (lang, quality, outlet, places, paragraphs, people, "
 				  "dates, quotes, all)",
@@ -98,8 +100,16 @@ int main(int argc, char **argv)
 	unsigned on = (unsigned)args.taggers;
 	if (args.n_gazetteers)
 		on |= TAG_PEOPLE;
-	struct expr **keep = parse_all("--keep", args.keep, args.n_keep, on);
-	struct expr **drop = parse_all("--drop", args.drop, args.n_drop, on);
+	/* Without -t, an expression over the quality signals turns their
+	 * tagger on (--keep 'words>=50' alone does what it says); with -t,
+	 * the list given is the list run. */
+	unsigned readable = args.taggers_given ? on : on | TAG_QUALITY;
+	struct expr **keep = parse_all("--keep", args.keep, args.n_keep, readable);
+	struct expr **drop = parse_all("--drop", args.drop, args.n_drop, readable);
+	for (size_t i = 0; i < args.n_keep; i++)
+		on |= expr_taggers(keep[i]);
+	for (size_t i = 0; i < args.n_drop; i++)
+		on |= expr_taggers(drop[i]);
 
 	struct stats stats;
 	stats_init(&stats, "ntag");

@@ -183,6 +183,25 @@ test_keep_and_drop() {
 	assertTrue "named" "grep -q \"no tagger 'colour'\" '$WORK/err'"
 }
 
+test_the_default_taggers_and_what_an_expression_turns_on() {
+	printf '%s\n' \
+		'{"id":"long","url":"https://www.aa.com.tr/en/x","text":"The foreign minister of Azerbaijan said on Monday that talks with Armenia would continue next week in Moscow."}' \
+		'{"id":"short","text":"Talks with Armenia go on."}' >"$WORK/in"
+	assertEquals "lang, outlet and places by default" '["countries","lang","outlet"]' \
+		"$("$P" "$WORK/in" | head -1 | jq -c '.tags | keys')"
+	# without -t, an expression over a quality signal turns quality on
+	"$P" --keep 'words>=18' "$WORK/in" >"$WORK/out" 2>"$WORK/err"
+	assertEquals "--keep on words runs ($(cat "$WORK/err"))" 0 $?
+	assertEquals "and keeps the long one, with its quality" "long 18" \
+		"$(jq -r '"\(.id) \(.tags.quality.words)"' "$WORK/out")"
+	assertEquals "--drop likewise" "short" "$("$P" --drop 'lang=en and words>=18' "$WORK/in" | jq -r .id)"
+	# with -t, the list given is the list run
+	"$P" -t lang,places --keep 'words>=18' "$WORK/in" >/dev/null 2>"$WORK/err"
+	assertEquals "-t without quality: a usage error" 2 $?
+	assertTrue "named ($(cat "$WORK/err"))" "grep -q 'a field of a tagger --taggers leaves out' '$WORK/err'"
+	assertEquals "-t all has quality" 18 "$("$P" -t all "$WORK/in" | head -1 | jq .tags.quality.words)"
+}
+
 test_bad_and_odd_input() {
 	{
 		printf '%s\n' '{"id":"a"}' 'not json' '{"id":"b","text":""}' \
