@@ -143,11 +143,22 @@ void tag_lang(struct tags *t, const char *text, size_t n)
 	if (n > WHOLE) {
 		buf_clear(&t->scratch);
 		for (size_t w = 0; w < WINDOWS; w++) {
-			size_t from = n * (2 * w + 1) / (2 * WINDOWS) - WINDOW / 2, to = from + WINDOW;
+			size_t at = n * (2 * w + 1) / (2 * WINDOWS) - WINDOW / 2;
+			size_t from = at, to = at + WINDOW;
 			while (from < to && text[from] != ' ' && text[from] != '\n')
 				from++;
 			while (to > from && text[to] != ' ' && text[to] != '\n')
 				to--;
+			if (to <= from) {
+				/* no two spaces: a script written without them
+				 * (Thai, Chinese) is cut between code points */
+				from = at;
+				to = at + WINDOW;
+				while (from < to && ((unsigned char)text[from] & 0xC0) == 0x80)
+					from++;
+				while (to > from && ((unsigned char)text[to] & 0xC0) == 0x80)
+					to--;
+			}
 			if (to > from) {
 				buf_add(&t->scratch, text + from, to - from);
 				buf_addc(&t->scratch, '\n');

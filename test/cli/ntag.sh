@@ -183,6 +183,17 @@ test_keep_and_drop() {
 	assertTrue "named" "grep -q \"no tagger 'colour'\" '$WORK/err'"
 }
 
+test_languages_written_without_spaces() {
+	# Long enough to be sampled, with no two spaces in any window: the
+	# windows are cut between code points, not left out.
+	python3 -c '
+import json
+print(json.dumps({"id": "zh", "text": "中华人民共和国是位于东亚的社会主义国家，首都北京。它是世界上人口最多的国家之一，拥有悠久的历史和丰富的文化。" * 4}))
+print(json.dumps({"id": "th", "text": "ประเทศไทยเป็นประเทศในเอเชียตะวันออกเฉียงใต้ มีกรุงเทพมหานครเป็นเมืองหลวงและเมืองที่ใหญ่ที่สุดของประเทศ" * 3}))
+' | "$P" -t lang >"$WORK/out"
+	assertEquals "Chinese and Thai" "zh th" "$(jq -r .lang "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+}
+
 test_the_default_taggers_and_what_an_expression_turns_on() {
 	printf '%s\n' \
 		'{"id":"long","url":"https://www.aa.com.tr/en/x","text":"The foreign minister of Azerbaijan said on Monday that talks with Armenia would continue next week in Moscow."}' \
