@@ -27,11 +27,11 @@ enum tagger {
 	TAG_QUOTES = 1 << 7,
 };
 
-/* The taggers on by default: those that keep ntag within its speed
- * target (150 MB/s a core of news articles), where CLD2 takes two
- * thirds of the time. Off: quality, whose words and n-grams take half as
- * long again as the defaults together (an expression over its signals
- * turns it on); paragraphs, whose CLD2 pass over the whole text costs six
+/* The taggers on by default: the cheap ones, for ntag's speed target of
+ * 150 MB/s a core of news articles (these three run at about that, CLD2
+ * taking two thirds of their time). Off: quality, whose words and n-grams add three
+ * fifths to the defaults' time (an expression over its signals turns it
+ * on); paragraphs, whose CLD2 pass over the whole text costs six
  * times the rest together; people, which wants the user's gazetteer (-g
  * turns it on); dates and quotes. */
 #define TAGGERS_DEFAULT (TAG_LANG | TAG_OUTLET | TAG_PLACES)
