@@ -16,7 +16,7 @@ bool idset_add(struct idset *set, uint64_t key)
 			uint64_t k = set->slots[i];
 			if (!k)
 				continue;
-			size_t j = (size_t)k & (cap - 1);
+			size_t j = idset_home(cap, k);
 			while (slots[j])
 				j = (j + 1) & (cap - 1);
 			slots[j] = k;
@@ -25,7 +25,7 @@ bool idset_add(struct idset *set, uint64_t key)
 		set->slots = slots;
 		set->cap = cap;
 	}
-	size_t j = idset_home(set, key);
+	size_t j = idset_home(set->cap, key);
 	while (set->slots[j]) {
 		if (set->slots[j] == key)
 			return false;

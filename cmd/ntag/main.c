@@ -63,14 +63,18 @@ static void on_option(void *ctx, int id, const char *arg)
 	}
 }
 
-static struct expr **parse_all(const char *option, const char **src, size_t n, unsigned on)
+/* Parses the expressions src[0..n) of option over the taggers readable;
+ * adds the taggers they read to *on. */
+static struct expr **parse_all(const char *option, const char **src, size_t n,
+			       unsigned readable, unsigned *on)
 {
 	struct expr **out = xcalloc(n ? n : 1, sizeof *out);
 	for (size_t i = 0; i < n; i++) {
 		char err[512];
-		out[i] = expr_parse(src[i], on, err, sizeof err);
+		out[i] = expr_parse(src[i], readable, err, sizeof err);
 		if (!out[i])
 			die_usage("%s %s", option, err);
+		*on |= expr_taggers(out[i]);
 	}
 	return out;
 }
@@ -104,12 +108,8 @@ int main(int argc, char **argv)
 	 * tagger on (--keep 'words>=50' alone does what it says); with -t,
 	 * the list given is the list run. */
 	unsigned readable = args.taggers_given ? on : on | TAG_QUALITY;
-	struct expr **keep = parse_all("--keep", args.keep, args.n_keep, readable);
-	struct expr **drop = parse_all("--drop", args.drop, args.n_drop, readable);
-	for (size_t i = 0; i < args.n_keep; i++)
-		on |= expr_taggers(keep[i]);
-	for (size_t i = 0; i < args.n_drop; i++)
-		on |= expr_taggers(drop[i]);
+	struct expr **keep = parse_all("--keep", args.keep, args.n_keep, readable, &on);
+	struct expr **drop = parse_all("--drop", args.drop, args.n_drop, readable, &on);
 
 	struct stats stats;
 	stats_init(&stats, "ntag");

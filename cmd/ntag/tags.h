@@ -29,7 +29,7 @@ enum tagger {
 
 /* The taggers on by default: the cheap ones, for ntag's speed target of
  * 150 MB/s a core of news articles (these three run at about that, CLD2
- * taking two thirds of their time). Off: quality, whose words and
+ * taking some three fifths of their time). Off: quality, whose words and
  * n-grams add three fifths to the defaults' time (an expression over its
  * signals turns it on); paragraphs, whose CLD2 pass over the whole text
  * costs six times the rest together; people, which wants the user's
