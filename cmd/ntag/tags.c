@@ -755,25 +755,29 @@ static bool outlet_like(const char *s, size_t n)
 	       utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
 }
 
-/* The title's suffix after " - ", " – ", " — " or " | ". */
+/* The length of the separator " - ", " – ", " — " or " | " at s[p], or 0. */
+static size_t title_separator(const char *s, size_t n, size_t p)
+{
+	if (p + 3 <= n && (s[p + 1] == '|' || s[p + 1] == '-') && s[p + 2] == ' ')
+		return 3;
+	if (p + 5 <= n && memcmp(s + p + 1, "\xE2\x80", 2) == 0 &&
+	    (s[p + 3] == '\x93' || s[p + 3] == '\x94') && s[p + 4] == ' ')
+		return 5;
+	return 0;
+}
+
+/* The title's suffix after its last separator (title_separator). */
 static bool title_suffix(const char *s, size_t n, const char **out, size_t *out_len)
 {
-	static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "};
-	const char *best = NULL;
-	size_t sep_len = 0;
-	for (size_t i = 0; i < sizeof seps / sizeof *seps; i++) {
-		size_t k = strlen(seps[i]);
-		for (const char *p = s; (p = memmem(p, (size_t)(s + n - p), seps[i], k)); p++)
-			if (!best || p > best) {
-				best = p;
-				sep_len = k;
-			}
+	for (const char *p = s + n; (p = memrchr(s, ' ', (size_t)(p - s)));) {
+		size_t k = title_separator(s, n, (size_t)(p - s));
+		if (k) {
+			*out = p + k;
+			*out_len = (size_t)(s + n - *out);
+			return outlet_like(*out, *out_len);
+		}
 	}
-	if (!best)
-		return false;
-	*out = best + sep_len;
-	*out_len = (size_t)(s + n - *out);
-	return outlet_like(*out, *out_len);
+	return false;
 }
 
 /* A credit line among the last lines: "Source: ... | Outlet", "Source:
@@ -784,9 +788,8 @@ static bool credit_line(struct tags *t, const char *text, size_t n)
 	for (int lines = 0; lines < 4 && e > 0; lines++) {
 		while (e > 0 && (text[e - 1] == '\n' || text[e - 1] == ' ' || text[e - 1] == '\r'))
 			e--;
-		size_t s = e;
-		while (s > 0 && text[s - 1] != '\n')
-			s--;
+		const char *nl = e ? memrchr(text, '\n', e) : NULL;
+		size_t s = nl ? (size_t)(nl - text) + 1 : 0;
 		const char *l = text + s;
 		size_t len = e - s;
 		while (len && (*l == ' ' || *l == '\t')) {
@@ -1086,9 +1089,15 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		buf_adds(out, t->lang_reliable ? ",\"reliable\":true" : ",\"reliable\":false");
 		if (t->on & TAG_PARAGRAPHS) {
 			buf_adds(out, ",\"spans\":[");
-			for (size_t i = 0; i < t->n_spans; i++)
-				buf_printf(out, "%s[%zu,%zu,\"%s\"]", i ? "," : "", t->spans[i].start,
-					   t->spans[i].end, t->spans[i].lang);
+			for (size_t i = 0; i < t->n_spans; i++) {
+				buf_adds(out, i ? ",[" : "[");
+				buf_add_uint(out, t->spans[i].start);
+				buf_addc(out, ',');
+				buf_add_uint(out, t->spans[i].end);
+				buf_adds(out, ",\"");
+				buf_adds(out, t->spans[i].lang);
+				buf_adds(out, "\"]");
+			}
 			buf_addc(out, ']');
 		}
 		buf_addc(out, '}');
@@ -1113,9 +1122,11 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		first = false;
 	}
 	if ((t->on & TAG_OUTLET) && t->outlet_from) {
-		buf_printf(out, "%s\"outlet\":{\"name\":", first ? "" : ",");
+		buf_adds(out, first ? "\"outlet\":{\"name\":" : ",\"outlet\":{\"name\":");
 		json_append_string(out, t->outlet.data, t->outlet.len);
-		buf_printf(out, ",\"from\":\"%s\"}", t->outlet_from);
+		buf_adds(out, ",\"from\":\"");
+		buf_adds(out, t->outlet_from);
+		buf_adds(out, "\"}");
 		first = false;
 	}
 	if (t->on & TAG_PLACES) {
@@ -1126,7 +1137,9 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 	if (t->on & TAG_PEOPLE) {
 		static const char *const keys[] = {"people", "orgs", "entities"};
 		for (unsigned label = LABEL_PERSON; label <= LABEL_OTHER; label++) {
-			buf_printf(out, "%s\"%s\":[", first ? "" : ",", keys[label]);
+			buf_adds(out, first ? "\"" : ",\"");
+			buf_adds(out, keys[label]);
+			buf_adds(out, "\":[");
 			first = false;
 			bool any = false;
 			/* in the order of their first mention */
@@ -1159,12 +1172,13 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		}
 	}
 	if (t->on & TAG_QUOTES) {
-		buf_printf(out, "%s\"quotes\":[", first ? "" : ",");
+		buf_adds(out, first ? "\"quotes\":[" : ",\"quotes\":[");
 		first = false;
 		for (size_t i = 0; i < t->n_quotes; i++) {
 			const struct found_quote *q = &t->quotes[i];
-			buf_printf(out, "%s{\"span\":[%zu,%zu],\"speaker\":", i ? "," : "", q->start,
-				   q->end);
+			buf_adds(out, i ? ",{\"span\":" : "{\"span\":");
+			add_json_span(out, false, q->start, q->end);
+			buf_adds(out, ",\"speaker\":");
 			if (q->name >= 0) {
 				const struct found_name *f = &t->found[q->name];
 				json_append_string(out, t->names.data + f->name_off, f->name_len);
@@ -1174,10 +1188,13 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 				buf_adds(out, "null");
 			}
 			buf_adds(out, ",\"cue\":");
-			if (q->cue)
-				buf_printf(out, "\"%s\"", q->cue);
-			else
+			if (q->cue) {
+				buf_addc(out, '"');
+				buf_adds(out, q->cue);
+				buf_addc(out, '"');
+			} else {
 				buf_adds(out, "null");
+			}
 			if (q->pronoun)
 				buf_adds(out, ",\"pronoun\":true");
 			buf_addc(out, '}');
@@ -1185,7 +1202,7 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		buf_addc(out, ']');
 	}
 	if (t->on & TAG_DATES) {
-		buf_printf(out, "%s\"dates\":", first ? "" : ",");
+		buf_adds(out, first ? "\"dates\":" : ",\"dates\":");
 		span_groups_json(&t->dates, "date", out);
 	}
 	buf_addc(out, '}');

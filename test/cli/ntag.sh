@@ -77,6 +77,19 @@ test_the_outlet_from_each_place_it_can_be() {
 	assertEquals "site, title, credit, dateline, sign-off, url, none" \
 		"Ahval/site Ahval/title Ahval/credit AA/dateline Reuters/credit hurriyetdailynews.com/url -" \
 		"$(jq -r 'if .tags.outlet then "\(.tags.outlet.name)/\(.tags.outlet.from)" else "-" end' "$WORK/out" | tr '\n' ' ' | sed 's/ $//')"
+
+	# The title's suffix is what follows its last separator, of any kind.
+	printf '%s\n' \
+		'{"id":"1","title":"Markets | Hurriyet Daily News","text":"x"}' \
+		'{"id":"2","title":"Talks in Sochi — Duvar English","text":"x"}' \
+		'{"id":"3","title":"Erdoğan - Putin talks | Ahval","text":"x"}' \
+		'{"id":"4","title":"Talks | Erdoğan – Putin - Ahval","text":"x"}' \
+		'{"id":"5","title":"Ahval | talks in sochi","text":"x"}' \
+		'{"id":"6","title":"Up-to-date -Ahval","text":"x"}' |
+		"$P" -t outlet >"$WORK/out"
+	assertEquals "after the last of | – — -; none when that is no name" \
+		"Hurriyet Daily News|Duvar English|Ahval|Ahval|-|-" \
+		"$(jq -r '.tags.outlet.name // "-"' "$WORK/out" | tr '\n' '|' | sed 's/|$//')"
 }
 
 test_quality_signals() {
