@@ -1,6 +1,7 @@
 #include "json.h"
 
 #include "unit.h"
+#include "utf8.h"
 
 /* Scans s[0..n) into a private member array; the error message, or NULL. */
 static const char *scan(const char *s, size_t n, size_t *offset)
@@ -138,6 +139,91 @@ static void test_invalid_utf8(void)
 	REJECTS("{\"a\":\"\xFF\"}", "invalid UTF-8", "byte FF");
 	REJECTS("{\"\xE9t\xE9\":1}", "invalid UTF-8", "a latin-1 key");
 	REJECTS("{\"a\":1,\xC3\xA9:2}", "expected a string key", "a bare UTF-8 key");
+}
+
+/* Where a string's content c[0..n) (no closing quote in it) stops being
+ * one JSON takes, a character at a time as the standard reads: the offset
+ * of the first control character or invalid UTF-8 sequence, with *what
+ * the message's words, or n when there is none. */
+static size_t reference_stop(const char *c, size_t n, const char **what)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char b = (unsigned char)c[i];
+		if (b == '\\') {
+			i += c[i + 1] == 'u' ? 6 : 2;
+		} else if (b < 0x20) {
+			*what = "control character";
+			return i;
+		} else if (b < 0x80) {
+			i++;
+		} else {
+			uint32_t cp;
+			size_t k = utf8_decode(c + i, n - i, &cp);
+			if (!k) {
+				*what = "invalid UTF-8";
+				return i;
+			}
+			i += k;
+		}
+	}
+	return n;
+}
+
+static void test_strings_checked_in_blocks(void)
+{
+	/* Strings of random pieces, valid and not, long enough to cross the
+	 * scanner's 16-byte blocks at every offset: each is taken
+	 * or refused, with the message and offset, as the reference says. */
+	static const char *const good[] = {"a", "The ", "0123456789", "\xC3\xA7", "\xC4\xB1",
+					   "\xE2\x80\x99", "\xE0\xA4\x95", "\xED\x9F\xBF",
+					   "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\\n", "\\\"",
+					   "\\\\", "\\u00e9", "\\ud83d\\ude00", "\xEF\xBB\xBF"};
+	static const char *const bad[] = {"\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xE0\x80\xAF",
+					  "\xE0\x9F\xBF", "\xED\xA0\x80", "\xF0\x8F\xBF\xBF",
+					  "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xE2\x82",
+					  "\xF0\x9F\x98", "\xC3", "\x01", "\x1F"};
+	uint32_t x = 2463534242u;
+	size_t wrong = 0, taken = 0, refused = 0;
+	for (int round = 0; round < 20000; round++) {
+		struct buf content = {0}, line = {0};
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		size_t count = 1 + x % 120;
+		bool with_bad = x >> 8 & 1;
+		size_t bad_at = (x >> 9) % count;
+		for (size_t k = 0; k < count; k++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			/* mostly plain letters, as in text, so that long runs
+			 * take whole blocks */
+			const char *piece = x % 4 ? "abcdefg " : good[x >> 2 & 15];
+			if (with_bad && k == bad_at)
+				piece = bad[x >> 6 & 15];
+			buf_adds(&content, piece);
+		}
+		const char *what = NULL;
+		size_t stop = reference_stop(content.data, content.len, &what);
+		buf_adds(&line, "{\"a\":\"");
+		buf_add(&line, content.data, content.len);
+		buf_adds(&line, "\",\"b\":1}");
+		size_t offset = 0;
+		const char *msg = scan(line.data, line.len, &offset);
+		if (stop == content.len) {
+			wrong += msg != NULL;
+			taken++;
+		} else {
+			wrong += !msg || !strstr(msg, what) || offset != 6 + stop;
+			refused++;
+		}
+		buf_free(&content);
+		buf_free(&line);
+	}
+	CHECK_EQ_SIZE(wrong, 0, "random strings should be taken or refused as the reference says "
+				"(%zu taken, %zu refused)", taken, refused);
+	CHECK(taken > 5000 && refused > 5000, "both kinds should be tried (%zu taken, %zu refused)",
+	      taken, refused);
 }
 
 static void test_trailing_garbage(void)
@@ -474,6 +560,7 @@ static void test_huge(void)
 
 UNIT_MAIN(UNIT_TEST(test_valid_objects), UNIT_TEST(test_invalid_objects),
 	  UNIT_TEST(test_control_characters), UNIT_TEST(test_invalid_utf8),
+	  UNIT_TEST(test_strings_checked_in_blocks),
 	  UNIT_TEST(test_trailing_garbage), UNIT_TEST(test_depth), UNIT_TEST(test_member_spans),
 	  UNIT_TEST(test_unescape), UNIT_TEST(test_round_trip), UNIT_TEST(test_append_string),
 	  UNIT_TEST(test_append_utf8),
