@@ -326,8 +326,10 @@ test_kill_9_at_any_moment_leaves_the_old_index_or_the_new_one() {
 		else
 			fail "trial $trial: the index is neither the old one nor the new one"
 		fi
+		local status
 		"$P" --index "$WORK/idx" </dev/null >/dev/null 2>"$WORK/err"
-		assertEquals "trial $trial: the index loads ($(cat "$WORK/err"))" 0 $?
+		status=$?
+		assertEquals "trial $trial: the index loads ($(cat "$WORK/err"))" 0 "$status"
 	done
 	assertEquals "every trial left one of the two" 12 $((old + new))
 	assertTrue "some kills came while the new index was written ($in_write)" "[ $in_write -gt 0 ]"

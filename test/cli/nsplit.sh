@@ -41,8 +41,10 @@ test_every_archive_format_gives_the_same_records() {
 			fail "bsdtar could not write $fmt: $(cat "$WORK/err")"
 			continue
 		}
+		local status
 		"$P" --stats="$WORK/stats" "$WORK/set.$fmt" >"$WORK/out" 2>"$WORK/err"
-		assertEquals "$fmt exits 0 ($(cat "$WORK/err"))" 0 $?
+		status=$?
+		assertEquals "$fmt exits 0 ($(cat "$WORK/err"))" 0 "$status"
 		assertEquals "$fmt gives the records of the tar" "$(cat "$WORK/set.texts")" "$(texts "$WORK/out")"
 		assertEquals "$fmt: records = members listed by bsdtar -tf less skipped" \
 			"$(bsdtar -tf "$WORK/set.$fmt" | wc -l)" \

@@ -214,8 +214,10 @@ test_the_default_taggers_and_what_an_expression_turns_on() {
 	assertEquals "lang, outlet and places by default" '["countries","lang","outlet"]' \
 		"$("$P" "$WORK/in" | head -1 | jq -c '.tags | keys')"
 	# without -t, an expression over a quality signal turns quality on
+	local status
 	"$P" --keep 'words>=18' "$WORK/in" >"$WORK/out" 2>"$WORK/err"
-	assertEquals "--keep on words runs ($(cat "$WORK/err"))" 0 $?
+	status=$?
+	assertEquals "--keep on words runs ($(cat "$WORK/err"))" 0 "$status"
 	assertEquals "and keeps the long one, with its quality" "long 18" \
 		"$(jq -r '"\(.id) \(.tags.quality.words)"' "$WORK/out")"
 	assertEquals "--drop likewise" "short" "$("$P" --drop 'lang=en and words>=18' "$WORK/in" | jq -r .id)"
