@@ -1,6 +1,7 @@
 #include "gazetteer.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -405,11 +406,6 @@ static void build(struct gazetteer *g)
 	g->ready = true;
 }
 
-/* A word of the text: where it starts and ends, and its hash. */
-struct word_at {
-	size_t start, end;
-	uint64_t hash;
-};
 
 #ifdef __SSE2__
 /* A bit for each of the 16 bytes at s that belongs to a word
@@ -465,7 +461,7 @@ static inline size_t word_end(const unsigned char *t, size_t i, size_t n)
 /* The next word from *from on (a capitalised one's, with capitalised)
  * into *w, *from moved past it; false when there is none. */
 static inline bool next_word(const struct fold *f, bool capitalised, size_t *from,
-			     struct word_at *w)
+			     struct gazetteer_word *w)
 {
 	const unsigned char *t = (const unsigned char *)f->text.data;
 	size_t n = f->text.len, i = *from;
@@ -485,7 +481,7 @@ static inline bool next_word(const struct fold *f, bool capitalised, size_t *fro
 	if (i >= n)
 		return false;
 	size_t end = word_end(t, i + 1, n);
-	*w = (struct word_at){i, end, hash_run(0, (const char *)t + i, end - i, n - i)};
+	*w = (struct gazetteer_word){i, end, hash_run(0, (const char *)t + i, end - i, n - i)};
 	*from = end;
 	return true;
 }
@@ -502,8 +498,183 @@ struct name_end {
  * filter, larger than the caches near the core, load meanwhile. */
 enum { ENDS_AT_ONCE = 16 };
 
-void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capitalised,
-		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
+/* The longest name from the word start i of the folded text t[0..n) that
+ * ends where a word does, or NULL; *name_end is set to its end. */
+static inline const struct entry *longest_name(const struct gazetteer *g, const unsigned char *t,
+					       size_t n, size_t i, size_t *name_end)
+{
+	const struct entry *best = NULL;
+	struct name_end ends[ENDS_AT_ONCE];
+	uint64_t h = fnv[FNV_OFFSET];
+	size_t limit = n - i < g->max_len ? n : i + g->max_len, words = 0;
+	for (size_t j = i; j < limit;) {
+		size_t gathered = 0;
+		for (; j < limit && gathered < ENDS_AT_ONCE; j++) {
+			h = step(h, t[j]);
+			size_t end = j + 1;
+			if (end < n && fold_is_word_byte(t[end]) && fold_is_word_byte(t[j]))
+				continue; /* inside a word */
+			bool word_ends = fold_is_word_byte(t[j]);
+			if (word_ends && ++words > g->max_words) {
+				limit = j; /* longer than any name */
+				break;
+			}
+			if (g->ends[t[j]]) { /* else no name ends in this byte */
+				ends[gathered++] = (struct name_end){end, nonzero(h)};
+				__builtin_prefetch(g->whole_names +
+						   bloom_block(nonzero(h), g->bloom_bits));
+			}
+			/* no name goes on past a word that ends no name's
+			 * beginning: the bytes after it are not looked at */
+			if (word_ends && !bloom_has(g->prefixes, g->prefix_bits, nonzero(h)))
+				limit = end;
+		}
+		for (size_t k = 0; k < gathered; k++) {
+			if (!bloom_has(g->whole_names, g->bloom_bits, ends[k].hash))
+				continue;
+			const struct entry *e =
+				find(g, ends[k].hash, (const char *)t + i, ends[k].end - i);
+			if (e) {
+				best = e;
+				*name_end = ends[k].end;
+			}
+		}
+	}
+	return best;
+}
+
+static inline void report(const struct gazetteer *g, const struct entry *e, size_t start,
+			  size_t end, void (*found)(void *ctx, const struct gazetteer_match *m),
+			  void *ctx)
+{
+	struct gazetteer_match m = {start, end, g->vals[e->vals - 1].value, e->vals};
+	found(ctx, &m);
+}
+
+/* A bit for each of the 64 bytes t[i..i + 64) (those before n) that
+ * belongs to a word. */
+static inline uint64_t word_bits64_bytes(const unsigned char *t, size_t i, size_t n)
+{
+	uint64_t bits = 0;
+	for (size_t k = 0; k < 64 && i + k < n; k++)
+		bits |= (uint64_t)fold_is_word_byte(t[i + k]) << k;
+	return bits;
+}
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_WORD_BITS_AVX512 1
+
+__attribute__((target("avx512f,avx512bw"))) static uint64_t word_bits64_avx512(const unsigned char *s)
+{
+	const __m512i v = _mm512_loadu_si512((const void *)s);
+	uint64_t high = _mm512_movepi8_mask(v);
+	uint64_t digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+						_mm512_set1_epi8(9));
+	uint64_t lower = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('a')),
+						_mm512_set1_epi8(25));
+	return high | digit | lower;
+}
+
+static bool use_avx512;
+static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
+
+static void cpu_init(void)
+{
+	__builtin_cpu_init();
+	use_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
+#endif
+
+/* The word bits of t[i..i + 64), as word_bits64_bytes, where 64 bytes
+ * are there to read. */
+static inline uint64_t word_bits64(const unsigned char *t, size_t i)
+{
+#ifdef HAVE_WORD_BITS_AVX512
+	if (use_avx512)
+		return word_bits64_avx512(t + i);
+#endif
+#ifdef __SSE2__
+	return (uint64_t)word_bits16(t + i) | (uint64_t)word_bits16(t + i + 16) << 16 |
+	       (uint64_t)word_bits16(t + i + 32) << 32 | (uint64_t)word_bits16(t + i + 48) << 48;
+#else
+	return word_bits64_bytes(t, i, i + 64);
+#endif
+}
+
+static void add_word(struct gazetteer_words *words, const struct gazetteer_word *w)
+{
+	if (words->count == words->cap) {
+		words->cap = words->cap ? words->cap * 2 : 256;
+		words->w = xrealloc(words->w, words->cap * sizeof *words->w);
+	}
+	words->w[words->count++] = *w;
+}
+
+/* Every word start of the text is looked for: the words of 64 bytes are
+ * found at once from their bits, hashed, and their blocks of the first
+ * words' filter on their way in before the first is tried. */
+void gazetteer_match_every(const struct gazetteer *gc, const struct fold *f,
+			   void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx,
+			   struct gazetteer_words *capitals)
+{
+	struct gazetteer *g = (struct gazetteer *)gc; /* the table and filters, built once */
+	if (g && !g->ready)
+		build(g);
+	if (g && !g->used)
+		g = NULL;
+	if (capitals)
+		capitals->count = 0;
+	if (!g && !capitals)
+		return;
+#ifdef HAVE_WORD_BITS_AVX512
+	pthread_once(&cpu_once, cpu_init);
+#endif
+	const unsigned char *t = (const unsigned char *)f->text.data;
+	size_t n = f->text.len, scan = 0;
+	struct gazetteer_word words[32]; /* 64 bytes start at most 32 words */
+	uint64_t before = 0; /* whether the byte before the block is a word's */
+	for (size_t b = 0; b < n; b += 64) {
+		uint64_t in = b + 64 <= n ? word_bits64(t, b) : word_bits64_bytes(t, b, n);
+		uint64_t starts = in & ~(in << 1 | before);
+		before = in >> 63;
+		size_t count = 0;
+		while (starts) {
+			unsigned s = (unsigned)__builtin_ctzll(starts);
+			starts &= starts - 1;
+			uint64_t outside = ~in >> s;
+			size_t start = b + s, end;
+			if (outside) /* ends in the block, or where the text does */
+				end = start + (size_t)__builtin_ctzll(outside);
+			else
+				end = word_end(t, b + 64, n);
+			if (end > n)
+				end = n;
+			struct gazetteer_word *w = &words[count++];
+			*w = (struct gazetteer_word){
+				start, end, hash_run(0, (const char *)t + start, end - start, n - start)};
+			if (g)
+				__builtin_prefetch(g->first_words + first_block(g->first_bits, w->hash));
+			if (capitals && f->upper[start])
+				add_word(capitals, w);
+		}
+		for (size_t k = 0; g && k < count; k++) {
+			const struct gazetteer_word *w = &words[k];
+			if (w->start < scan || !first_has(g->first_words, g->first_bits, w->hash))
+				continue; /* inside a name found, or a word that starts none */
+			size_t end = 0;
+			const struct entry *e = longest_name(g, t, n, w->start, &end);
+			if (e) {
+				report(g, e, w->start, end, found, ctx);
+				scan = end;
+			}
+		}
+	}
+}
+
+void gazetteer_match_listed(const struct gazetteer *gc, const struct fold *f,
+			    const struct gazetteer_words *words,
+			    void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
 {
 	struct gazetteer *g = (struct gazetteer *)gc; /* the table and filters, built once */
 	if (!g->ready)
@@ -511,55 +682,50 @@ void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capi
 	if (!g->used)
 		return;
 	const unsigned char *t = (const unsigned char *)f->text.data;
-	size_t n = f->text.len, bits = g->bloom_bits;
-	struct name_end ends[ENDS_AT_ONCE];
-	size_t scan = 0;
-	struct word_at w;
+	size_t n = f->text.len, scan = 0;
+	for (size_t k = 0; k < words->count; k++) {
+		const struct gazetteer_word *w = &words->w[k];
+		if (w->start < scan || !first_has(g->first_words, g->first_bits, w->hash))
+			continue;
+		size_t end = 0;
+		const struct entry *e = longest_name(g, t, n, w->start, &end);
+		if (e) {
+			report(g, e, w->start, end, found, ctx);
+			scan = end;
+		}
+	}
+}
+
+void gazetteer_words_free(struct gazetteer_words *words)
+{
+	free(words->w);
+	*words = (struct gazetteer_words){0};
+}
+
+void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capitalised,
+		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
+{
+	if (!capitalised) {
+		gazetteer_match_every(gc, f, found, ctx, NULL);
+		return;
+	}
+	struct gazetteer *g = (struct gazetteer *)gc; /* the table and filters, built once */
+	if (!g->ready)
+		build(g);
+	if (!g->used)
+		return;
+	const unsigned char *t = (const unsigned char *)f->text.data;
+	size_t n = f->text.len, scan = 0;
+	struct gazetteer_word w;
 	while (next_word(f, capitalised, &scan, &w)) {
 		if (!first_has(g->first_words, g->first_bits, w.hash))
 			continue; /* a word that starts no name */
-		/* the longest name from the word that ends where a word does */
-		const struct entry *best = NULL;
-		size_t best_end = 0, i = w.start;
-		uint64_t h = fnv[FNV_OFFSET];
-		size_t limit = n - i < g->max_len ? n : i + g->max_len, words = 0;
-		for (size_t j = i; j < limit;) {
-			size_t gathered = 0;
-			for (; j < limit && gathered < ENDS_AT_ONCE; j++) {
-				h = step(h, t[j]);
-				size_t end = j + 1;
-				if (end < n && fold_is_word_byte(t[end]) && fold_is_word_byte(t[j]))
-					continue; /* inside a word */
-				bool word_ends = fold_is_word_byte(t[j]);
-				if (word_ends && ++words > g->max_words) {
-					limit = j; /* longer than any name */
-					break;
-				}
-				if (g->ends[t[j]]) { /* else no name ends in this byte */
-					ends[gathered++] = (struct name_end){end, nonzero(h)};
-					__builtin_prefetch(g->whole_names + bloom_block(nonzero(h), bits));
-				}
-				/* no name goes on past a word that ends no name's
-				 * beginning: the bytes after it are not looked at */
-				if (word_ends && !bloom_has(g->prefixes, g->prefix_bits, nonzero(h)))
-					limit = end;
-			}
-			for (size_t k = 0; k < gathered; k++) {
-				if (!bloom_has(g->whole_names, bits, ends[k].hash))
-					continue;
-				const struct entry *e =
-					find(g, ends[k].hash, (const char *)t + i, ends[k].end - i);
-				if (e) {
-					best = e;
-					best_end = ends[k].end;
-				}
-			}
+		size_t end = 0;
+		const struct entry *e = longest_name(g, t, n, w.start, &end);
+		if (e) {
+			report(g, e, w.start, end, found, ctx);
+			scan = end;
 		}
-		if (!best)
-			continue;
-		struct gazetteer_match m = {i, best_end, g->vals[best->vals - 1].value, best->vals};
-		found(ctx, &m);
-		scan = best_end;
 	}
 }
 

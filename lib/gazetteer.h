@@ -47,6 +47,34 @@ struct gazetteer_match {
 void gazetteer_match(const struct gazetteer *g, const struct fold *f, bool capitalised,
 		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx);
 
+/* A word of a folded text: where it starts and ends, and its hash. */
+struct gazetteer_word {
+	size_t start, end;
+	uint64_t hash;
+};
+
+/* Words of a text kept to match gazetteers against again. */
+struct gazetteer_words {
+	struct gazetteer_word *w;
+	size_t count, cap;
+};
+
+void gazetteer_words_free(struct gazetteer_words *words);
+
+/* gazetteer_match over every word of f (not only capitalised ones), which
+ * also lists the capitalised words of f into capitals when it is not NULL
+ * (what was there is dropped). g may be NULL: the words are then listed
+ * only. Words are looked at 64 bytes at a time. */
+void gazetteer_match_every(const struct gazetteer *g, const struct fold *f,
+			   void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx,
+			   struct gazetteer_words *capitals);
+
+/* gazetteer_match with capitalised, over the capitalised words of f that
+ * gazetteer_match_every listed: they are not looked for again. */
+void gazetteer_match_listed(const struct gazetteer *g, const struct fold *f,
+			    const struct gazetteer_words *words,
+			    void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx);
+
 /* The values of a match: writes up to max into out; returns how many it
  * wrote, or max + 1 when the name has more. */
 size_t gazetteer_values(const struct gazetteer *g, uint32_t values, uint32_t *out, size_t max);

@@ -71,13 +71,20 @@ static unsigned roll(unsigned below)
 }
 
 /* Texts of words and names, of every length up to a few hundred bytes
- * (words cut by the 16-byte blocks the matcher reads, texts that end in
- * a name), folded, against the slow matcher, from every word and from
- * capitals only. */
+ * (words cut by the 16- and 64-byte blocks the matcher reads, words
+ * longer than a block, texts that end in a name), folded, against the
+ * slow matcher, from every word and from capitals only. */
 static void test_matches_as_the_definition_says(void)
 {
 	static const char *const words[] = {
 		"a", "ab", "abc", "abcdefgh", "abcdefghi", "internationalisation",
+		/* longer than the 64-byte blocks words are found in */
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+		/* words that end in a name, and a capital inside a word:
+		 * neither starts a word, in a block or after one */
+		"banana", "xNATO", "abcdefghijklmnopqrstuvwxyzNato",
+		/* a name whose last word is a name too */
+		"Jens Stoltenberg",
 		"cavusoglu", "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", "yahoo", "inc", "7",
 		"2020", "x1", "zz",
 		"stoltenberg", "jens", "nato", "ilham", "aliyev", "president",
@@ -98,6 +105,7 @@ static void test_matches_as_the_definition_says(void)
 		gazetteer_add(g, names[k], strlen(names[k]), (uint32_t)k);
 	CHECK_EQ_SIZE(gazetteer_size(g), NAMES, "every name is in");
 	struct fold f = {0};
+	struct gazetteer_words capitals = {0};
 	static struct seen want, got;
 	size_t differ = 0, matched = 0, capital_matches = 0;
 	for (int round = 0; round < 3000; round++) {
@@ -116,18 +124,26 @@ static void test_matches_as_the_definition_says(void)
 			}
 		}
 		fold_text(text, len, &f);
-		for (int capitalised = 0; capitalised < 2; capitalised++) {
+		/* every word by gazetteer_match and by gazetteer_match_every,
+		 * which lists the capitalised words; capitals by
+		 * gazetteer_match and over that list */
+		for (int way = 0; way < 4; way++) {
+			bool capitalised = way >= 2;
 			naive(&f, capitalised, names, NAMES, &want);
 			got.count = 0;
-			gazetteer_match(g, &f, capitalised, note, &got);
+			if (way == 1)
+				gazetteer_match_every(g, &f, note, &got, &capitals);
+			else if (way == 3)
+				gazetteer_match_listed(g, &f, &capitals, note, &got);
+			else
+				gazetteer_match(g, &f, capitalised, note, &got);
 			bool same = want.count == got.count;
 			for (size_t k = 0; same && k < want.count && k < 512; k++)
 				same = want.start[k] == got.start[k] && want.end[k] == got.end[k] &&
 				       want.value[k] == got.value[k];
 			if (!same && differ++ < 3)
-				fprintf(stderr, "  '%.*s'%s: %zu matches, the definition %zu\n",
-					(int)len, text, capitalised ? " (capitals)" : "", got.count,
-					want.count);
+				fprintf(stderr, "  '%.*s' (way %d): %zu matches, the definition %zu\n",
+					(int)len, text, way, got.count, want.count);
 			matched += want.count;
 			capital_matches += capitalised ? want.count : 0;
 		}
@@ -135,6 +151,7 @@ static void test_matches_as_the_definition_says(void)
 	CHECK_EQ_SIZE(differ, 0, "the matcher finds what the definition does");
 	CHECK(matched > 3000 && capital_matches > 1000,
 	      "the texts hold names (%zu matches, %zu of capitals)", matched, capital_matches);
+	gazetteer_words_free(&capitals);
 	fold_free(&f);
 	gazetteer_free(g);
 }
