@@ -323,11 +323,13 @@ void tag_dates(struct tags *t, struct record *r, const char *text, size_t n)
 {
 	pthread_once(&names_once, names_init);
 	span_groups_clear(&t->dates);
-	if (!(t->on & (TAG_PLACES | TAG_PEOPLE)))
-		fold_text(text, n, &t->fold);
+	tags_fold(t, text, n);
 	struct dates_ctx c = {.t = t};
 	c.has_day = record_day(r, &c.y, &c.m, &c.d);
-	gazetteer_match(names, &t->fold, true, found_name, &c);
+	if (t->listed)
+		gazetteer_match_listed(names, &t->fold, &t->capitals, found_name, &c);
+	else
+		gazetteer_match(names, &t->fold, true, found_name, &c);
 	gazetteer_match(relatives, &t->fold, false, found_relative, &c);
 	numeric_dates(&c);
 	/* three passes found them: mentions in text order, dates by the first */

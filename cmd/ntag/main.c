@@ -131,6 +131,7 @@ int main(int argc, char **argv)
 	struct record *r;
 	while ((r = jsonl_next(&in))) {
 		records++;
+		tags_begin(&tags);
 		const char *text;
 		size_t n;
 		record_get_string(r, "text", &text, &n);
@@ -142,10 +143,12 @@ int main(int argc, char **argv)
 			tag_quality(&tags, text, n);
 		if (on & TAG_OUTLET)
 			tag_outlet(&tags, r, text, n);
-		if (on & TAG_PLACES)
-			tag_places(&tags, text, n);
+		/* people first: their walk over every word lists the
+		 * capitalised ones for places and dates */
 		if (on & TAG_PEOPLE)
 			tag_people(&tags, people, text, n);
+		if (on & TAG_PLACES)
+			tag_places(&tags, text, n);
 		if (on & TAG_DATES)
 			tag_dates(&tags, r, text, n);
 		if (on & TAG_QUOTES)

@@ -530,14 +530,16 @@ void tag_people(struct tags *t, const struct people *p, const char *text, size_t
 	t->n_found = 0;
 	t->n_mentions = 0;
 	buf_clear(&t->names);
-	if (!(t->on & TAG_PLACES))
-		fold_text(text, n, &t->fold);
+	tags_fold(t, text, n);
 	struct match_ctx c = {.t = t, .p = p, .cur = {text, n, 0, 0}, .text = text};
-	if (p && gazetteer_size(p->names))
-		gazetteer_match(p->names, &t->fold, false, found_known, &c);
-	gazetteer_match(titles, &t->fold, true, found_title, &c);
+	/* one walk over the words finds the known names and lists the
+	 * capitalised words, where titles and surnames are then looked for */
+	gazetteer_match_every(p && gazetteer_size(p->names) ? p->names : NULL, &t->fold,
+			      found_known, &c, &t->capitals);
+	t->listed = true;
+	gazetteer_match_listed(titles, &t->fold, &t->capitals, found_title, &c);
 	if (c.surnames) {
-		gazetteer_match(c.surnames, &t->fold, true, found_surname, &c);
+		gazetteer_match_listed(c.surnames, &t->fold, &t->capitals, found_surname, &c);
 		gazetteer_free(c.surnames);
 	}
 	if (t->n_mentions) /* qsort takes no null array, even empty */

@@ -59,6 +59,19 @@ void tags_init(struct tags *t, unsigned on)
 	langid_init(&t->langid);
 }
 
+void tags_begin(struct tags *t)
+{
+	t->folded = false;
+	t->listed = false;
+}
+
+void tags_fold(struct tags *t, const char *text, size_t n)
+{
+	if (!t->folded)
+		fold_text(text, n, &t->fold);
+	t->folded = true;
+}
+
 void tags_free(struct tags *t)
 {
 	langid_free(&t->langid);
@@ -70,6 +83,7 @@ void tags_free(struct tags *t)
 	span_groups_free(&t->dates);
 	free(t->quotes);
 	buf_free(&t->names);
+	gazetteer_words_free(&t->capitals);
 	fold_free(&t->fold);
 	buf_free(&t->scratch);
 	free(t->words);
@@ -943,8 +957,11 @@ void tag_places(struct tags *t, const char *text, size_t n)
 	if (!countries)
 		countries_init();
 	span_groups_clear(&t->countries);
-	fold_text(text, n, &t->fold);
-	gazetteer_match(countries, &t->fold, true, found_place, t);
+	tags_fold(t, text, n);
+	if (t->listed)
+		gazetteer_match_listed(countries, &t->fold, &t->capitals, found_place, t);
+	else
+		gazetteer_match(countries, &t->fold, true, found_place, t);
 }
 
 /* ---- groups of spans ------------------------------------------------------ */

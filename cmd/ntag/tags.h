@@ -129,6 +129,10 @@ struct tags {
 	struct mention *mentions;
 	size_t n_mentions, cap_mentions;
 	struct buf names;
+	/* the record's text folded, and its capitalised words listed, by the
+	 * first tagger that needs them (since tags_begin) */
+	bool folded, listed;
+	struct gazetteer_words capitals;
 	/* dates */
 	struct span_groups dates; /* keyed by ISO 8601 date */
 	/* quotes */
@@ -147,6 +151,12 @@ struct tags {
 
 void tags_init(struct tags *t, unsigned on);
 void tags_free(struct tags *t);
+/* Starts the next record: what the taggers share of a text (its folding,
+ * its capitalised words) is made again for it. */
+void tags_begin(struct tags *t);
+/* Folds the record's text into t->fold unless it has been since
+ * tags_begin. */
+void tags_fold(struct tags *t, const char *text, size_t n);
 
 /* Tags one record whose text is text[0..n). tag_lang decides the
  * language from a sample; tag_paragraphs from the whole text, with each
@@ -155,6 +165,8 @@ void tag_lang(struct tags *t, const char *text, size_t n);
 void tag_paragraphs(struct tags *t, const char *text, size_t n);
 void tag_quality(struct tags *t, const char *text, size_t n);
 void tag_outlet(struct tags *t, struct record *r, const char *text, size_t n);
+/* Places: over the capitalised words tag_people listed, when it ran
+ * first for the record. */
 void tag_places(struct tags *t, const char *text, size_t n);
 
 /* Writes the tags object of the taggers that are on into out; text is

@@ -35,8 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tag_paragraphs(&t, text.data, text.len);
 	tag_quality(&t, text.data, text.len);
 	tag_outlet(&t, &r, text.data, text.len);
-	tag_places(&t, text.data, text.len);
 	tag_people(&t, people, text.data, text.len);
+	tag_places(&t, text.data, text.len);
 	tag_dates(&t, &r, text.data, text.len);
 	tag_quotes(&t, text.data, text.len);
 	tags_json(&t, text.data, &json);
