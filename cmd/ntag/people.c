@@ -413,7 +413,7 @@ static void found_known(void *ctx, const struct gazetteer_match *m)
 	const struct entity *e = &c->p->e[values[0]];
 	const char *canonical = c->p->text.data + e->canonical;
 	uint32_t name = found_name(t, e->label, c->p->labels.data + e->label_name, canonical,
-				   strlen(canonical));
+				   e->canonical_len);
 	add_mention(t, name, f->from[m->start], f->from[m->end]);
 	if (e->label == LABEL_PERSON)
 		add_surname(c, m->start, m->end, name);

@@ -282,6 +282,10 @@ test_people_and_organisations_from_gazetteer_files() {
 		"$(jq -r '[.tags.people[] | "\(.name):\(.count)"] | join(" ")' "$WORK/out")"
 	assertEquals "other labels as entities" "GPE Nagorno-Karabakh" \
 		"$(jq -r '.tags.entities[] | "\(.label) \(.name)"' "$WORK/out")"
+	# an id is the canonical name whole, a \u0000 in it too
+	printf '%s\n' '{"label":"PERSON","pattern":"Jens Stoltenberg","id":"Jens\u0000S"}' >"$WORK/nul.jsonl"
+	printf '%s\n' '{"id":"n","text":"Jens Stoltenberg spoke."}' | "$P" -t people -g "$WORK/nul.jsonl" >"$WORK/out"
+	assertEquals "the id, NUL and all" '"Jens\u0000S"' "$(jq -c '.tags.people[0].name' "$WORK/out")"
 }
 
 test_a_bad_gazetteer_line_is_named() {
