@@ -23,10 +23,13 @@
  * first words that differ, small enough to stay near the core; a table of
  * a million names is touched only where a name may be. */
 
-/* A name: its bytes, bytes.data[off..off + len), and its values. */
+/* A name: its bytes, bytes.data[off..off + len), and its values: the
+ * last one added kept here, where a match finds it without a further
+ * miss; the list in vals only when there are more. */
 struct entry {
 	uint32_t off, len;
-	uint32_t vals;  /* index + 1 into vals */
+	uint32_t vals;  /* index + 1 into vals of all the values; 0: first alone */
+	uint32_t first; /* the last value added */
 };
 
 /* A name added: its hash, its bytes (in bytes already: those of a name
@@ -159,6 +162,18 @@ static void put(uint64_t *hashes, uint32_t *slot_names, size_t cap, uint64_t h, 
 	slot_names[i] = name;
 }
 
+/* Puts value before the list of values next (index + 1; 0: none);
+ * returns its index + 1. */
+static uint32_t add_val(struct gazetteer *g, uint32_t value, uint32_t next)
+{
+	if (g->val_count == g->val_cap) {
+		g->val_cap = g->val_cap ? g->val_cap * 2 : 256;
+		g->vals = xrealloc(g->vals, g->val_cap * sizeof *g->vals);
+	}
+	g->vals[g->val_count] = (struct val){value, next};
+	return (uint32_t)++g->val_count;
+}
+
 /* Puts the name bytes.data[off..off + n), of hash h, with value in the
  * table (room for it made by the caller). */
 static void insert(struct gazetteer *g, uint64_t h, uint32_t off, uint32_t n, uint32_t value)
@@ -174,24 +189,23 @@ static void insert(struct gazetteer *g, uint64_t h, uint32_t off, uint32_t n, ui
 		}
 		put(g->hashes, g->slot_names, g->cap, h, (uint32_t)g->used);
 		e = &g->names[g->used];
-		*e = (struct entry){off, n, 0};
+		*e = (struct entry){off, n, 0, value};
 		/* the first word's hash, for the filter build makes */
 		size_t first = 0;
 		while (first < n && fold_is_word_byte((unsigned char)name[first]))
 			first++;
 		g->first_hashes[g->used++] = hash_run(0, name, first, g->bytes.len - off);
+		return;
 	}
 	/* the value just added to this name again (aliases of one entry come
 	 * together); a repeat further back is left for the caller, as a
 	 * long list of values is never walked here */
-	if (e->vals && g->vals[e->vals - 1].value == value)
+	if (e->first == value)
 		return;
-	if (g->val_count == g->val_cap) {
-		g->val_cap = g->val_cap ? g->val_cap * 2 : 256;
-		g->vals = xrealloc(g->vals, g->val_cap * sizeof *g->vals);
-	}
-	g->vals[g->val_count] = (struct val){value, e->vals};
-	e->vals = (uint32_t)++g->val_count;
+	if (!e->vals) /* a second value: the list starts with the first */
+		e->vals = add_val(g, e->first, 0);
+	e->vals = add_val(g, value, e->vals);
+	e->first = value;
 }
 
 /* Puts the names added since the last time in the table. */
@@ -562,11 +576,10 @@ static inline const struct entry *longest_name(const struct gazetteer *g, const 
 	return best;
 }
 
-static inline void report(const struct gazetteer *g, const struct entry *e, size_t start,
-			  size_t end, void (*found)(void *ctx, const struct gazetteer_match *m),
-			  void *ctx)
+static inline void report(const struct entry *e, size_t start, size_t end,
+			  void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
 {
-	struct gazetteer_match m = {start, end, g->vals[e->vals - 1].value, e->vals};
+	struct gazetteer_match m = {start, end, e->first, e->vals};
 	found(ctx, &m);
 }
 
@@ -684,7 +697,7 @@ void gazetteer_match_every(const struct gazetteer *gc, const struct fold *f,
 			size_t end = 0;
 			const struct entry *e = longest_name(g, t, n, w->start, &end);
 			if (e) {
-				report(g, e, w->start, end, found, ctx);
+				report(e, w->start, end, found, ctx);
 				scan = end;
 			}
 		}
@@ -709,7 +722,7 @@ void gazetteer_match_listed(const struct gazetteer *gc, const struct fold *f,
 		size_t end = 0;
 		const struct entry *e = longest_name(g, t, n, w->start, &end);
 		if (e) {
-			report(g, e, w->start, end, found, ctx);
+			report(e, w->start, end, found, ctx);
 			scan = end;
 		}
 	}
@@ -742,16 +755,22 @@ void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capi
 		size_t end = 0;
 		const struct entry *e = longest_name(g, t, n, w.start, &end);
 		if (e) {
-			report(g, e, w.start, end, found, ctx);
+			report(e, w.start, end, found, ctx);
 			scan = end;
 		}
 	}
 }
 
-size_t gazetteer_values(const struct gazetteer *g, uint32_t values, uint32_t *out, size_t max)
+size_t gazetteer_values(const struct gazetteer *g, const struct gazetteer_match *m, uint32_t *out,
+			size_t max)
 {
+	if (!m->values) {
+		if (max)
+			out[0] = m->first;
+		return 1;
+	}
 	size_t count = 0;
-	for (uint32_t v = values; v && count <= max; v = g->vals[v - 1].next) {
+	for (uint32_t v = m->values; v && count <= max; v = g->vals[v - 1].next) {
 		if (count < max)
 			out[count] = g->vals[v - 1].value;
 		count++;

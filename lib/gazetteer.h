@@ -38,7 +38,7 @@ size_t gazetteer_size(const struct gazetteer *g);
 struct gazetteer_match {
 	size_t start, end; /* bytes of the folded text */
 	uint32_t first;    /* the first value; gazetteer_values gives the others */
-	uint32_t values;   /* a handle for gazetteer_values */
+	uint32_t values;   /* 0: first is the name's only value */
 };
 
 /* Calls found for each match in the folded text f, in order. With
@@ -77,6 +77,7 @@ void gazetteer_match_listed(const struct gazetteer *g, const struct fold *f,
 
 /* The values of a match: writes up to max into out; returns how many it
  * wrote, or max + 1 when the name has more. */
-size_t gazetteer_values(const struct gazetteer *g, uint32_t values, uint32_t *out, size_t max);
+size_t gazetteer_values(const struct gazetteer *g, const struct gazetteer_match *m, uint32_t *out,
+			size_t max);
 
 #endif

@@ -407,10 +407,9 @@ static void found_known(void *ctx, const struct gazetteer_match *m)
 	if (!fold_short_in_capitals(f, m->start, m->end))
 		return;
 	/* A name of several entries (an alias they share) names none. */
-	uint32_t values[2];
-	if (gazetteer_values(c->p->names, m->values, values, 2) > 1)
+	if (m->values)
 		return;
-	const struct entity *e = &c->p->e[values[0]];
+	const struct entity *e = &c->p->e[m->first];
 	const char *canonical = c->p->text.data + e->canonical;
 	uint32_t name = found_name(t, e->label, c->p->labels.data + e->label_name, canonical,
 				   e->canonical_len);
@@ -509,8 +508,7 @@ static void found_surname(void *ctx, const struct gazetteer_match *m)
 {
 	struct match_ctx *c = ctx;
 	struct tags *t = c->t;
-	uint32_t names[2];
-	if (gazetteer_values(c->surnames, m->values, names, 2) > 1)
+	if (m->values)
 		return; /* two people of one surname: neither */
 	size_t cs = t->fold.from[m->start], ce = t->fold.from[m->end];
 	if (taken(t, cs, ce))

@@ -939,7 +939,7 @@ static void found_place(void *ctx, const struct gazetteer_match *m)
 	if (!f->upper[m->start] || !fold_short_in_capitals(f, m->start, m->end))
 		return;
 	uint32_t values[8];
-	size_t n = gazetteer_values(countries, m->values, values, 8);
+	size_t n = gazetteer_values(countries, m, values, 8);
 	if (n > 8)
 		n = 8;
 	for (size_t i = 0; i < n; i++) {

@@ -288,6 +288,20 @@ test_people_and_organisations_from_gazetteer_files() {
 	assertEquals "the id, NUL and all" '"Jens\u0000S"' "$(jq -c '.tags.people[0].name' "$WORK/out")"
 }
 
+test_a_name_of_two_people_names_neither() {
+	printf 'PERSON\tJohn Smith\tSmith\nPERSON\tJane Smith\tSmith\n' >"$WORK/smiths.tsv"
+	printf '%s\n' '{"id":"s","text":"John Smith met Jane Smith. Smith said no."}' >"$WORK/in"
+	"$P" -t people -g "$WORK/smiths.tsv" "$WORK/in" >"$WORK/out"
+	assertEquals "an alias of both, and a surname of both, count for neither" \
+		"John Smith:1 Jane Smith:1" \
+		"$(jq -r '[.tags.people[] | "\(.name):\(.count)"] | join(" ")' "$WORK/out")"
+	# named after titles, without a file: the surname alone is shared
+	printf '%s\n' '{"id":"t","text":"President John Smith met Senator Jane Smith. Smith said no."}' |
+		"$P" -t people >"$WORK/out"
+	assertEquals "a surname of both counts for neither" "John Smith:1 Jane Smith:1" \
+		"$(jq -r '[.tags.people[] | "\(.name):\(.count)"] | join(" ")' "$WORK/out")"
+}
+
 test_a_bad_gazetteer_line_is_named() {
 	printf 'PERSON\tJens Stoltenberg\nPERSON Jens\n' >"$WORK/bad.tsv"
 	"$P" -g "$WORK/bad.tsv" </dev/null >/dev/null 2>"$WORK/err"

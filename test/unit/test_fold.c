@@ -158,7 +158,7 @@ static void values_of(void *ctx, const struct gazetteer_match *m)
 	const struct gazetteer *g = p[0];
 	size_t *n = p[1];
 	uint32_t *vals = p[2];
-	*n = gazetteer_values(g, m->values, vals, 4);
+	*n = gazetteer_values(g, m, vals, 4);
 }
 
 static void test_a_name_with_two_values(void)
