@@ -35,7 +35,7 @@ struct entry {
 /* A name added: its hash, its bytes (in bytes already: those of a name
  * added before stay there unused) and its value. */
 struct pending {
-	uint64_t hash;
+	uint64_t hash, first_hash; /* the name's, and its first word's (hash_run) */
 	uint32_t off, len, value;
 };
 
@@ -57,7 +57,10 @@ struct gazetteer {
 	struct val *vals;
 	size_t val_count, val_cap;
 	size_t max_len, max_words;
-	size_t prefix_count; /* of the names added: the words that end inside a name */
+	/* of the names added, each word that ends inside one: the hash of
+	 * the name's bytes up to there (a name added twice counts twice) */
+	uint64_t *prefix_hashes;
+	size_t prefix_count, prefix_cap;
 	size_t byte_limit; /* the most bytes of names held, 4 GiB at most */
 	bool ends[256]; /* the last bytes of names */
 	/* Names added and not yet in the table: put there in one go, at the
@@ -134,6 +137,7 @@ void gazetteer_free(struct gazetteer *g)
 	free(g->first_hashes);
 	free(g->vals);
 	free(g->pending);
+	free(g->prefix_hashes);
 	free(g->first_words);
 	free(g->whole_names);
 	free(g->prefixes);
@@ -176,8 +180,10 @@ static uint32_t add_val(struct gazetteer *g, uint32_t value, uint32_t next)
 
 /* Puts the name bytes.data[off..off + n), of hash h, with value in the
  * table (room for it made by the caller). */
-static void insert(struct gazetteer *g, uint64_t h, uint32_t off, uint32_t n, uint32_t value)
+static void insert(struct gazetteer *g, const struct pending *p)
 {
+	uint64_t h = p->hash;
+	uint32_t off = p->off, n = p->len, value = p->value;
 	const char *name = g->bytes.data + off;
 	struct entry *e = find(g, h, name, n);
 	if (!e) {
@@ -190,11 +196,7 @@ static void insert(struct gazetteer *g, uint64_t h, uint32_t off, uint32_t n, ui
 		put(g->hashes, g->slot_names, g->cap, h, (uint32_t)g->used);
 		e = &g->names[g->used];
 		*e = (struct entry){off, n, 0, value};
-		/* the first word's hash, for the filter build makes */
-		size_t first = 0;
-		while (first < n && fold_is_word_byte((unsigned char)name[first]))
-			first++;
-		g->first_hashes[g->used++] = hash_run(0, name, first, g->bytes.len - off);
+		g->first_hashes[g->used++] = p->first_hash; /* for the filter build makes */
 		return;
 	}
 	/* the value just added to this name again (aliases of one entry come
@@ -252,10 +254,12 @@ static void flush(struct gazetteer *g)
 			if (g->hashes[slot] == p->hash)
 				__builtin_prefetch(g->bytes.data + g->names[g->slot_names[slot]].off);
 		}
-		const struct pending *p = &g->pending[i];
-		insert(g, p->hash, p->off, p->len, p->value);
+		insert(g, &g->pending[i]);
 	}
-	g->pending_count = 0;
+	/* 24 bytes a name, not kept for the adds (if any) to come */
+	free(g->pending);
+	g->pending = NULL;
+	g->pending_count = g->pending_cap = 0;
 }
 
 void gazetteer_limit(struct gazetteer *g, size_t bytes)
@@ -278,27 +282,45 @@ bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 	size_t limit = g->byte_limit;
 	if (n > limit || g->bytes.len > limit - n || g->used + g->pending_count >= UINT32_MAX)
 		return false;
+	/* one pass: the name's hash, its words, the length of the first,
+	 * and the hash of each beginning of it that ends a word inside it */
 	uint64_t h = fnv[FNV_OFFSET];
-	for (size_t i = 0; i < n; i++)
-		h = step(h, (unsigned char)folded[i]);
+	size_t words = 0, first = SIZE_MAX;
+	bool in_word = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)folded[i];
+		bool is_word = fold_is_word_byte(c);
+		if (in_word && !is_word) { /* a word ended at i - 1, inside the name */
+			if (first == SIZE_MAX)
+				first = i;
+			if (g->prefix_count == g->prefix_cap) {
+				g->prefix_cap = g->prefix_cap ? g->prefix_cap * 2 : 256;
+				g->prefix_hashes = xrealloc(g->prefix_hashes,
+							    g->prefix_cap * sizeof *g->prefix_hashes);
+			}
+			g->prefix_hashes[g->prefix_count++] = nonzero(h);
+		}
+		words += is_word && !in_word;
+		in_word = is_word;
+		h = step(h, c);
+	}
+	if (first == SIZE_MAX) /* one word, or words and no more than their ends */
+		first = n;
+	if (!fold_is_word_byte((unsigned char)folded[0]))
+		first = 0; /* no word begins the name: no text's word starts it */
 	if (g->pending_count == g->pending_cap) {
 		g->pending_cap = g->pending_cap ? g->pending_cap * 2 : 256;
 		g->pending = xrealloc(g->pending, g->pending_cap * sizeof *g->pending);
 	}
 	g->pending[g->pending_count++] =
-		(struct pending){nonzero(h), (uint32_t)g->bytes.len, (uint32_t)n, value};
+		(struct pending){nonzero(h), hash_run(0, folded, first, n), (uint32_t)g->bytes.len,
+				 (uint32_t)n, value};
 	buf_add(&g->bytes, folded, n);
 	if (n > g->max_len)
 		g->max_len = n;
 	g->ends[(unsigned char)folded[n - 1]] = true;
-	size_t words = 0;
-	for (size_t i = 0; i < n; i++)
-		words += fold_is_word_byte((unsigned char)folded[i]) &&
-			 (i == 0 || !fold_is_word_byte((unsigned char)folded[i - 1]));
 	if (words > g->max_words)
 		g->max_words = words;
-	/* every word but one that ends the name ends a beginning of it */
-	g->prefix_count += words - fold_is_word_byte((unsigned char)folded[n - 1]);
 	g->ready = false;
 	return true;
 }
@@ -401,32 +423,18 @@ static void build(struct gazetteer *g)
 	free(g->whole_names);
 	free(g->prefixes);
 	/* the beginnings of names that end a word inside them, by the hash
-	 * a match has there (counted as the names came: a name added twice
-	 * counts twice) */
+	 * a match has there, as gazetteer_add noted them; the blocks of those
+	 * ahead load while one is set */
 	g->prefix_bits = bloom_size(g->prefix_count);
 	g->prefixes = huge_calloc(g->prefix_bits / 64, sizeof *g->prefixes);
-	/* a few at a time, their blocks loading while the next are hashed */
-	enum { AT_ONCE = 32 };
-	uint64_t some[AT_ONCE];
-	size_t count = 0;
-	for (size_t i = 0; i < g->used; i++) {
-		const unsigned char *name = (const unsigned char *)g->bytes.data + g->names[i].off;
-		uint64_t h = fnv[FNV_OFFSET];
-		for (size_t j = 0; j + 1 < g->names[i].len; j++) {
-			h = step(h, name[j]);
-			if (fold_is_word_byte(name[j]) && !fold_is_word_byte(name[j + 1])) {
-				some[count] = nonzero(h);
-				__builtin_prefetch(g->prefixes + bloom_block(some[count], g->prefix_bits), 1);
-				if (++count == AT_ONCE) {
-					for (size_t k = 0; k < count; k++)
-						bloom_set(g->prefixes, g->prefix_bits, some[k]);
-					count = 0;
-				}
-			}
-		}
+	enum { AHEAD = 16 };
+	for (size_t i = 0; i < g->prefix_count; i++) {
+		if (i + AHEAD < g->prefix_count)
+			__builtin_prefetch(g->prefixes + bloom_block(g->prefix_hashes[i + AHEAD],
+								     g->prefix_bits),
+					   1);
+		bloom_set(g->prefixes, g->prefix_bits, g->prefix_hashes[i]);
 	}
-	for (size_t k = 0; k < count; k++)
-		bloom_set(g->prefixes, g->prefix_bits, some[k]);
 	g->bloom_bits = bloom_size(g->used);
 	g->first_bits = bloom_size(distinct_estimate(g->first_hashes, g->used));
 	g->first_words = huge_calloc(g->first_bits / 64, sizeof *g->first_words);
