@@ -88,7 +88,7 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 MAN      := $(PROGRAMS:%=docs/man/%.1)
 
-.PHONY: all check check-unit check-cli check-golden check-fuzz check-docs \
+.PHONY: all check check-unit check-cli check-golden check-fuzz check-docs check-baseline \
         check-valgrind check-corpora golden-update bench eval fuzz install uninstall \
         clean help deps
 
@@ -182,7 +182,7 @@ $(BUILD)/test/fuzz/fuzz_ntag_%.o: ALL_CFLAGS += -Icmd/ntag
 # Each tier leaves "passed failed" in $(RESULTS)/<tier>; check adds them up.
 RESULTS := $(BUILD)/results
 
-check: check-unit check-cli check-golden check-fuzz check-docs
+check: check-unit check-cli check-golden check-fuzz check-docs check-baseline
 	@cat $(RESULTS)/* | awk '{p += $$1; f += $$2} END {printf "check: %d passed, %d failed\n", p, f}'
 
 check-unit: $(UNIT_BIN)
@@ -199,6 +199,22 @@ check-cli: $(BINS)
 check-golden: $(BINS)
 	@mkdir -p $(RESULTS)
 	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin NEWSUTILS_RESULTS=$(RESULTS)/golden test/golden/run
+
+# The paths a CPU without SSSE3 or AVX-512 takes (lib/cpu.h), run on this
+# one: the unit tests, the golden cases, and the CLI tests of the programs
+# that have such paths.
+check-baseline: $(BINS) $(UNIT_BIN)
+	@mkdir -p $(RESULTS); : >$(RESULTS)/baseline-unit
+	@for t in $(UNIT_BIN); do \
+		NEWSUTILS_CPU=baseline $$t >$(RESULTS)/.unit-out 2>&1; status=$$?; \
+		sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$$/\1 \2/p' $(RESULTS)/.unit-out \
+			>>$(RESULTS)/baseline-unit; \
+		[ $$status -eq 0 ] || { cat $(RESULTS)/.unit-out; exit 1; }; done
+	@echo "baseline: unit tests passed"
+	@NEWSUTILS_CPU=baseline NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin \
+		NEWSUTILS_RESULTS=$(RESULTS)/baseline-golden test/golden/run
+	@NEWSUTILS_CPU=baseline NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin PROGRAMS='nclean ntag' \
+		NEWSUTILS_RESULTS=$(RESULTS)/baseline-cli test/cli/run
 
 golden-update: $(BINS)
 	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin test/golden/run --update

@@ -1,12 +1,12 @@
 #include "gazetteer.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "buf.h"
+#include "cpu.h"
 #include "hash.h"
 
 #ifdef __SSE2__
@@ -616,23 +616,17 @@ __attribute__((target("avx512f,avx512bw"))) static uint64_t word_bits64_avx512(c
 	return high | digit | lower;
 }
 
-static bool use_avx512;
-static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
-
-static void cpu_init(void)
-{
-	__builtin_cpu_init();
-	use_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-}
 #endif
 
 /* The word bits of t[i..i + 64), as word_bits64_bytes, where 64 bytes
- * are there to read. */
-static inline uint64_t word_bits64(const unsigned char *t, size_t i)
+ * are there to read; avx512 says whether the CPU has AVX-512 BW. */
+static inline uint64_t word_bits64(const unsigned char *t, size_t i, bool avx512)
 {
 #ifdef HAVE_WORD_BITS_AVX512
-	if (use_avx512)
+	if (avx512)
 		return word_bits64_avx512(t + i);
+#else
+	(void)avx512;
 #endif
 #ifdef __SSE2__
 	return (uint64_t)word_bits16(t + i) | (uint64_t)word_bits16(t + i + 16) << 16 |
@@ -667,15 +661,13 @@ void gazetteer_match_every(const struct gazetteer *gc, const struct fold *f,
 		capitals->count = 0;
 	if (!g && !capitals)
 		return;
-#ifdef HAVE_WORD_BITS_AVX512
-	pthread_once(&cpu_once, cpu_init);
-#endif
+	bool avx512 = cpu_has(CPU_AVX512BW);
 	const unsigned char *t = (const unsigned char *)f->text.data;
 	size_t n = f->text.len, scan = 0;
 	struct gazetteer_word words[32]; /* 64 bytes start at most 32 words */
 	uint64_t before = 0; /* whether the byte before the block is a word's */
 	for (size_t b = 0; b < n; b += 64) {
-		uint64_t in = b + 64 <= n ? word_bits64(t, b) : word_bits64_bytes(t, b, n);
+		uint64_t in = b + 64 <= n ? word_bits64(t, b, avx512) : word_bits64_bytes(t, b, n);
 		uint64_t starts = in & ~(in << 1 | before);
 		before = in >> 63;
 		size_t count = 0;

@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cpu.h"
 #include "json.h"
 #include "langid.h"
 #include "normalize.h"
@@ -259,8 +260,7 @@ static bool use_split_avx512;
 
 static void split_init(void)
 {
-	__builtin_cpu_init();
-	use_split_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+	use_split_avx512 = cpu_has(CPU_AVX512BW);
 }
 #else
 static void split_init(void)

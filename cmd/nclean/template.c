@@ -14,6 +14,7 @@
 
 #include "ascii.h"
 #include "buf.h"
+#include "cpu.h"
 #include "diag.h"
 #include "normalize.h"
 #include "rules.h"
@@ -452,10 +453,8 @@ static void keys_init(void)
 	for (unsigned b = 0; b < 256; b++)
 		key_byte[b] = b < 128 ? ascii_word_byte[b] : (unsigned char)b;
 #ifdef HAVE_SSSE3_KEYS
-	__builtin_cpu_init();
-	use_ssse3 = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
-	use_avx512 = use_ssse3 && __builtin_cpu_supports("avx512f") &&
-		     __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2");
+	use_ssse3 = cpu_has(CPU_SSSE3);
+	use_avx512 = use_ssse3 && cpu_has(CPU_AVX512VBMI2);
 	for (unsigned m = 0; m < 256; m++) {
 		unsigned k = 0;
 		for (unsigned b = 0; b < 8; b++)
