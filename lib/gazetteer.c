@@ -638,13 +638,11 @@ void gazetteer_match_every(const struct gazetteer *gc, const struct fold *f,
 			   struct gazetteer_words *capitals)
 {
 	struct gazetteer *g = (struct gazetteer *)gc; /* the table and filters, built once */
-	if (g && !g->ready)
+	if (!g->ready)
 		build(g);
-	if (g && !g->used)
-		g = NULL;
 	if (capitals)
 		capitals->count = 0;
-	if (!g && !capitals)
+	else if (!g->used)
 		return;
 	bool avx512 = cpu_has(CPU_AVX512BW);
 	const unsigned char *t = (const unsigned char *)f->text.data;
@@ -668,12 +666,11 @@ void gazetteer_match_every(const struct gazetteer *gc, const struct fold *f,
 			struct gazetteer_word *w = &words[count++];
 			*w = (struct gazetteer_word){
 				start, end, hash_run(0, (const char *)t + start, end - start, n - start)};
-			if (g)
-				__builtin_prefetch(g->first_words + first_block(g->first_bits, w->hash));
+			__builtin_prefetch(g->first_words + first_block(g->first_bits, w->hash));
 			if (capitals && f->upper[start])
 				add_word(capitals, w);
 		}
-		for (size_t k = 0; g && k < count; k++)
+		for (size_t k = 0; g->used && k < count; k++)
 			match_word(g, t, n, &words[k], &scan, found, ctx);
 	}
 }
@@ -691,6 +688,14 @@ void gazetteer_match_listed(const struct gazetteer *gc, const struct fold *f,
 	size_t n = f->text.len, scan = 0;
 	for (size_t k = 0; k < words->count; k++)
 		match_word(g, t, n, &words->w[k], &scan, found, ctx);
+}
+
+void gazetteer_capitals(const struct fold *f, struct gazetteer_words *capitals)
+{
+	capitals->count = 0;
+	struct gazetteer_word w;
+	for (size_t from = 0; next_capitalised(f, &from, &w);)
+		add_word(capitals, &w);
 }
 
 void gazetteer_words_free(struct gazetteer_words *words)

@@ -532,8 +532,10 @@ void tag_people(struct tags *t, const struct people *p, const char *text, size_t
 	struct match_ctx c = {.t = t, .p = p, .cur = {text, n, 0, 0}, .text = text};
 	/* one walk over the words finds the known names and lists the
 	 * capitalised words, where titles and surnames are then looked for */
-	gazetteer_match_every(p && gazetteer_size(p->names) ? p->names : NULL, &t->fold,
-			      found_known, &c, &t->capitals);
+	if (p && gazetteer_size(p->names))
+		gazetteer_match_every(p->names, &t->fold, found_known, &c, &t->capitals);
+	else
+		gazetteer_capitals(&t->fold, &t->capitals);
 	t->listed = true;
 	gazetteer_match_listed(titles, &t->fold, &t->capitals, found_title, &c);
 	if (c.surnames) {

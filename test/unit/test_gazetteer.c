@@ -105,7 +105,7 @@ static void test_matches_as_the_definition_says(void)
 		gazetteer_add(g, names[k], strlen(names[k]), (uint32_t)k);
 	CHECK_EQ_SIZE(gazetteer_size(g), NAMES, "every name is in");
 	struct fold f = {0};
-	struct gazetteer_words capitals = {0};
+	struct gazetteer_words capitals = {0}, listed = {0};
 	static struct seen want, got;
 	size_t differ = 0, matched = 0, capital_matches = 0;
 	for (int round = 0; round < 3000; round++) {
@@ -126,17 +126,22 @@ static void test_matches_as_the_definition_says(void)
 		fold_text(text, len, &f);
 		/* every word by gazetteer_match and by gazetteer_match_every,
 		 * which lists the capitalised words; capitals by
-		 * gazetteer_match and over that list */
-		for (int way = 0; way < 4; way++) {
+		 * gazetteer_match, over that list, and over the list of
+		 * gazetteer_capitals */
+		for (int way = 0; way < 5; way++) {
 			bool capitalised = way >= 2;
 			naive(&f, capitalised, names, NAMES, &want);
 			got.count = 0;
-			if (way == 1)
+			if (way == 1) {
 				gazetteer_match_every(g, &f, note, &got, &capitals);
-			else if (way == 3)
+			} else if (way == 3) {
 				gazetteer_match_listed(g, &f, &capitals, note, &got);
-			else
+			} else if (way == 4) {
+				gazetteer_capitals(&f, &listed);
+				gazetteer_match_listed(g, &f, &listed, note, &got);
+			} else {
 				gazetteer_match(g, &f, capitalised, note, &got);
+			}
 			bool same = want.count == got.count;
 			for (size_t k = 0; same && k < want.count && k < 512; k++)
 				same = want.start[k] == got.start[k] && want.end[k] == got.end[k] &&
@@ -152,6 +157,7 @@ static void test_matches_as_the_definition_says(void)
 	CHECK(matched > 3000 && capital_matches > 1000,
 	      "the texts hold names (%zu matches, %zu of capitals)", matched, capital_matches);
 	gazetteer_words_free(&capitals);
+	gazetteer_words_free(&listed);
 	fold_free(&f);
 	gazetteer_free(g);
 }
