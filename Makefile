@@ -206,10 +206,10 @@ check-golden: $(BINS)
 check-baseline: $(BINS) $(UNIT_BIN)
 	@mkdir -p $(RESULTS); : >$(RESULTS)/baseline-unit
 	@for t in $(UNIT_BIN); do \
-		NEWSUTILS_CPU=baseline $$t >$(RESULTS)/.unit-out 2>&1; status=$$?; \
-		sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$$/\1 \2/p' $(RESULTS)/.unit-out \
+		NEWSUTILS_CPU=baseline $$t >$(RESULTS)/.baseline-out 2>&1; status=$$?; \
+		sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$$/\1 \2/p' $(RESULTS)/.baseline-out \
 			>>$(RESULTS)/baseline-unit; \
-		[ $$status -eq 0 ] || { cat $(RESULTS)/.unit-out; exit 1; }; done
+		[ $$status -eq 0 ] || { cat $(RESULTS)/.baseline-out; exit 1; }; done
 	@echo "baseline: unit tests passed"
 	@NEWSUTILS_CPU=baseline NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin \
 		NEWSUTILS_RESULTS=$(RESULTS)/baseline-golden test/golden/run
