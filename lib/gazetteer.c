@@ -621,6 +621,15 @@ static inline uint64_t word_bits64(const unsigned char *t, size_t i, bool avx512
 #endif
 }
 
+/* g with its table and filters, built at the first match after an add. */
+static const struct gazetteer *built(const struct gazetteer *gc)
+{
+	struct gazetteer *g = (struct gazetteer *)gc;
+	if (!g->ready)
+		build(g);
+	return g;
+}
+
 static void add_word(struct gazetteer_words *words, const struct gazetteer_word *w)
 {
 	if (words->count == words->cap) {
@@ -637,9 +646,7 @@ void gazetteer_match_every(const struct gazetteer *gc, const struct fold *f,
 			   void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx,
 			   struct gazetteer_words *capitals)
 {
-	struct gazetteer *g = (struct gazetteer *)gc; /* the table and filters, built once */
-	if (!g->ready)
-		build(g);
+	const struct gazetteer *g = built(gc);
 	if (capitals)
 		capitals->count = 0;
 	else if (!g->used)
@@ -679,9 +686,7 @@ void gazetteer_match_listed(const struct gazetteer *gc, const struct fold *f,
 			    const struct gazetteer_words *words,
 			    void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
 {
-	struct gazetteer *g = (struct gazetteer *)gc; /* the table and filters, built once */
-	if (!g->ready)
-		build(g);
+	const struct gazetteer *g = built(gc);
 	if (!g->used)
 		return;
 	const unsigned char *t = (const unsigned char *)f->text.data;
@@ -711,9 +716,7 @@ void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capi
 		gazetteer_match_every(gc, f, found, ctx, NULL);
 		return;
 	}
-	struct gazetteer *g = (struct gazetteer *)gc; /* the table and filters, built once */
-	if (!g->ready)
-		build(g);
+	const struct gazetteer *g = built(gc);
 	if (!g->used)
 		return;
 	const unsigned char *t = (const unsigned char *)f->text.data;
