@@ -96,7 +96,7 @@ all: $(BINS)
 
 help:
 	@echo 'make                    build every program into $(BUILD)/bin'
-	@echo 'make check              run every test tier (unit, cli, golden, fuzz replay, docs)'
+	@echo 'make check              run every test tier (unit, cli, golden, fuzz replay, docs, baseline CPU paths)'
 	@echo 'make SANITIZE=address,undefined check'
 	@echo '                        the same under ASan and UBSan, built in build-san/'
 	@echo 'make DEVELOPER=1        build with -Werror'
