@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool has[CPU_AVX512VBMI2 + 1];
+static bool has[CPU_FEATURES];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void cpu_init(void)
@@ -16,6 +16,8 @@ static void cpu_init(void)
 	__builtin_cpu_init();
 	has[CPU_SSSE3] = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
 	has[CPU_AVX512BW] = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+	has[CPU_AVX512VBMI] = has[CPU_AVX512BW] && __builtin_cpu_supports("avx512vbmi") &&
+			      __builtin_cpu_supports("popcnt");
 	has[CPU_AVX512VBMI2] = has[CPU_AVX512BW] && __builtin_cpu_supports("avx512vbmi2");
 #endif
 }

@@ -9,9 +9,11 @@
  * takes, on one that has them. A path chosen by cpu_has gives the same
  * output as the baseline one, only faster. */
 enum cpu_feature {
-	CPU_SSSE3,     /* SSSE3 and POPCNT */
-	CPU_AVX512BW,  /* AVX-512 F and BW */
+	CPU_SSSE3,       /* SSSE3 and POPCNT */
+	CPU_AVX512BW,    /* AVX-512 F and BW */
+	CPU_AVX512VBMI,  /* AVX-512 F, BW and VBMI, and POPCNT */
 	CPU_AVX512VBMI2, /* AVX-512 F, BW and VBMI2 */
+	CPU_FEATURES
 };
 
 bool cpu_has(enum cpu_feature f);

@@ -11,6 +11,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cpu.h"
 #include "hash.h"
 #include "idset.h"
 #include "json.h"
@@ -648,10 +649,7 @@ static void classes_ready(void)
 	classes_init();
 #ifdef HAVE_QUALITY_AVX512
 	memcpy(ascii_classes, classes, sizeof ascii_classes);
-	__builtin_cpu_init();
-	use_quality_avx512 = __builtin_cpu_supports("avx512f") &&
-			     __builtin_cpu_supports("avx512bw") &&
-			     __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("popcnt");
+	use_quality_avx512 = cpu_has(CPU_AVX512VBMI);
 #endif
 }
 
