@@ -97,10 +97,11 @@ test_quality_signals() {
 		"$P" -t quality >"$WORK/out"
 	local q
 	# 74 characters in lines, 19 of them the repeated line; 8 digits in 78
-	# code points; "three four." twice holds 20 of the words' 62 characters
-	q=$(jq -c '.tags.quality | {words, lines, end_punct, dup_line_frac, top_2gram_frac, digit_ratio, symbol_ratio}' "$WORK/out")
+	# code points; "three four." twice holds 20 of the words' 62 characters;
+	# 13 words of 16 have a letter ("...", "2024" and "2025" none)
+	q=$(jq -c '.tags.quality | {words, lines, end_punct, dup_line_frac, top_2gram_frac, digit_ratio, symbol_ratio, mean_word_length, alpha_words}' "$WORK/out")
 	assertEquals "counted" \
-		'{"words":16,"lines":4,"end_punct":0.5,"dup_line_frac":0.2568,"top_2gram_frac":0.3226,"digit_ratio":0.1026,"symbol_ratio":0.125}' "$q"
+		'{"words":16,"lines":4,"end_punct":0.5,"dup_line_frac":0.2568,"top_2gram_frac":0.3226,"digit_ratio":0.1026,"symbol_ratio":0.125,"mean_word_length":3.875,"alpha_words":0.8125}' "$q"
 	assertEquals "nothing but quality" '["quality"]' "$(jq -c '.tags | keys' "$WORK/out")"
 	assertEquals "and no lang without the lang tagger" "null" "$(jq -c .lang "$WORK/out")"
 }
