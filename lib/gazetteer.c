@@ -23,20 +23,29 @@
  * sized for the first words that differ, small enough to stay near the
  * core; a table of a million names is touched only where a name may be. */
 
-/* A name: its bytes, bytes.data[off..off + len), and its values: the
- * last one added kept here, where a match finds it without a further
- * miss; the list in vals only when there are more. */
-struct entry {
-	uint32_t off, len;
+/* A name in bytes: this head, then its bytes. The head holds the
+ * name's values, the last one added in first and the list in vals only
+ * when there are more: a match finds the value in the lines it confirms
+ * the name in, one miss after the table's. Heads are read and written
+ * with memcpy: they fall at any byte. */
+struct head {
+	uint32_t len;
 	uint32_t vals;  /* index + 1 into vals of all the values; 0: first alone */
 	uint32_t first; /* the last value added */
 };
 
-/* A name added: its hash, its bytes (in bytes already: those of a name
- * added before stay there unused) and its value. */
+static inline struct head head_at(const struct buf *bytes, uint32_t at)
+{
+	struct head h;
+	memcpy(&h, bytes->data + at, sizeof h);
+	return h;
+}
+
+/* A name added: its hash, its first word's, and where it is in bytes
+ * (a name added before stays there unused). */
 struct pending {
 	uint64_t hash, first_hash; /* the name's, and its first word's (hash_run) */
-	uint32_t off, len, value;
+	uint32_t at;               /* its head */
 };
 
 struct val {
@@ -44,15 +53,15 @@ struct val {
 };
 
 struct gazetteer {
-	struct buf bytes;
-	/* The table: a slot's hash (0: empty) and the index of its name in
-	 * names. The hashes alone are probed: 8 bytes a slot keep the table
-	 * of a million names within a large cache. */
+	struct buf bytes; /* the names, each after its head */
+	size_t name_bytes; /* of them, the names' own */
+	/* The table: a slot's hash (0: empty) and where its name's head is
+	 * in bytes. The hashes alone are probed: 8 bytes a slot keep the
+	 * table of a million names within a large cache. */
 	uint64_t *hashes;
-	uint32_t *slot_names;
+	uint32_t *slot_heads;
 	size_t cap, used;
-	struct entry *names;    /* in the order added, used of them */
-	uint64_t *first_hashes; /* each name's first word's hash, likewise */
+	uint64_t *first_hashes; /* each name's first word's hash, in the order added */
 	size_t names_cap;
 	struct val *vals;
 	size_t val_count, val_cap;
@@ -132,8 +141,7 @@ void gazetteer_free(struct gazetteer *g)
 		return;
 	buf_free(&g->bytes);
 	free(g->hashes);
-	free(g->slot_names);
-	free(g->names);
+	free(g->slot_heads);
 	free(g->first_hashes);
 	free(g->vals);
 	free(g->pending);
@@ -144,26 +152,29 @@ void gazetteer_free(struct gazetteer *g)
 	free(g);
 }
 
-static struct entry *find(const struct gazetteer *g, uint64_t h, const char *s, size_t n)
+/* Where the head of the name s[0..n), of hash h, is in bytes, or
+ * UINT32_MAX when it is not in the table. */
+static uint32_t find(const struct gazetteer *g, uint64_t h, const char *s, size_t n)
 {
 	for (size_t i = slot_of(h, g->cap); g->hashes[i]; i = (i + 1) & (g->cap - 1)) {
 		if (g->hashes[i] != h)
 			continue;
-		struct entry *e = &g->names[g->slot_names[i]];
-		if (e->len == n && memcmp(g->bytes.data + e->off, s, n) == 0)
-			return e;
+		uint32_t at = g->slot_heads[i];
+		if (head_at(&g->bytes, at).len == n &&
+		    memcmp(g->bytes.data + at + sizeof(struct head), s, n) == 0)
+			return at;
 	}
-	return NULL;
+	return UINT32_MAX;
 }
 
-/* Puts the name of index name, of hash h, in the table at its slot. */
-static void put(uint64_t *hashes, uint32_t *slot_names, size_t cap, uint64_t h, uint32_t name)
+/* Puts the name whose head is at at, of hash h, in the table at its slot. */
+static void put(uint64_t *hashes, uint32_t *slot_heads, size_t cap, uint64_t h, uint32_t at)
 {
 	size_t i = slot_of(h, cap);
 	while (hashes[i])
 		i = (i + 1) & (cap - 1);
 	hashes[i] = h;
-	slot_names[i] = name;
+	slot_heads[i] = at;
 }
 
 /* Puts value before the list of values next (index + 1; 0: none);
@@ -178,36 +189,33 @@ static uint32_t add_val(struct gazetteer *g, uint32_t value, uint32_t next)
 	return (uint32_t)++g->val_count;
 }
 
-/* Puts the name bytes.data[off..off + n), of hash h, with value in the
- * table (room for it made by the caller). */
+/* Puts the name added p in the table (room for it made by the caller),
+ * or its value with the same name there. */
 static void insert(struct gazetteer *g, const struct pending *p)
 {
-	uint64_t h = p->hash;
-	uint32_t off = p->off, n = p->len, value = p->value;
-	const char *name = g->bytes.data + off;
-	struct entry *e = find(g, h, name, n);
-	if (!e) {
+	struct head added = head_at(&g->bytes, p->at);
+	uint32_t at = find(g, p->hash, g->bytes.data + p->at + sizeof added, added.len);
+	if (at == UINT32_MAX) {
 		if (g->used == g->names_cap) {
 			g->names_cap = g->names_cap ? g->names_cap * 2 : 256;
-			g->names = xrealloc(g->names, g->names_cap * sizeof *g->names);
 			g->first_hashes = xrealloc(g->first_hashes,
 						   g->names_cap * sizeof *g->first_hashes);
 		}
-		put(g->hashes, g->slot_names, g->cap, h, (uint32_t)g->used);
-		e = &g->names[g->used];
-		*e = (struct entry){off, n, 0, value};
+		put(g->hashes, g->slot_heads, g->cap, p->hash, p->at);
 		g->first_hashes[g->used++] = p->first_hash; /* for the filter build makes */
 		return;
 	}
 	/* the value just added to this name again (aliases of one entry come
 	 * together); a repeat further back is left for the caller, as a
 	 * long list of values is never walked here */
-	if (e->first == value)
+	struct head e = head_at(&g->bytes, at);
+	if (e.first == added.first)
 		return;
-	if (!e->vals) /* a second value: the list starts with the first */
-		e->vals = add_val(g, e->first, 0);
-	e->vals = add_val(g, value, e->vals);
-	e->first = value;
+	if (!e.vals) /* a second value: the list starts with the first */
+		e.vals = add_val(g, e.first, 0);
+	e.vals = add_val(g, added.first, e.vals);
+	e.first = added.first;
+	memcpy(g->bytes.data + at, &e, sizeof e);
 }
 
 /* Puts the names added since the last time in the table. */
@@ -222,37 +230,31 @@ static void flush(struct gazetteer *g)
 		cap *= 2;
 	if (cap != g->cap) {
 		uint64_t *hashes = huge_calloc(cap, sizeof *hashes);
-		uint32_t *slot_names = huge_calloc(cap, sizeof *slot_names);
+		uint32_t *slot_heads = huge_calloc(cap, sizeof *slot_heads);
 		for (size_t i = 0; i < g->cap; i++)
 			if (g->hashes[i])
-				put(hashes, slot_names, cap, g->hashes[i], g->slot_names[i]);
+				put(hashes, slot_heads, cap, g->hashes[i], g->slot_heads[i]);
 		free(g->hashes);
-		free(g->slot_names);
+		free(g->slot_heads);
 		g->hashes = hashes;
-		g->slot_names = slot_names;
+		g->slot_heads = slot_heads;
 		g->cap = cap;
 	}
 	enum { AHEAD = 16 };
 	for (size_t i = 0; i < g->pending_count; i++) {
 		/* A name that is in the table already (an alias of many) is
-		 * compared with the name there: its entry and then its bytes
-		 * are loaded in turn, once the slot that says which is in. */
+		 * compared with the name there: its head and bytes are loaded
+		 * once the slot that says where they are is in. */
 		if (i + AHEAD < g->pending_count) {
 			size_t slot = slot_of(g->pending[i + AHEAD].hash, g->cap);
 			__builtin_prefetch(&g->hashes[slot]);
-			__builtin_prefetch(&g->slot_names[slot], 1);
+			__builtin_prefetch(&g->slot_heads[slot], 1);
 		}
 		if (i + AHEAD / 2 < g->pending_count) {
 			const struct pending *p = &g->pending[i + AHEAD / 2];
 			size_t slot = slot_of(p->hash, g->cap);
 			if (g->hashes[slot] == p->hash)
-				__builtin_prefetch(&g->names[g->slot_names[slot]]);
-		}
-		if (i + AHEAD / 4 < g->pending_count) {
-			const struct pending *p = &g->pending[i + AHEAD / 4];
-			size_t slot = slot_of(p->hash, g->cap);
-			if (g->hashes[slot] == p->hash)
-				__builtin_prefetch(g->bytes.data + g->names[g->slot_names[slot]].off);
+				__builtin_prefetch(g->bytes.data + g->slot_heads[slot], 1);
 		}
 		insert(g, &g->pending[i]);
 	}
@@ -278,9 +280,12 @@ bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 		n--;
 	if (!n)
 		return true; /* nothing to add */
-	/* names and their bytes are counted in 32 bits */
+	/* names and their bytes, each name's head with them, are counted in
+	 * 32 bits */
 	size_t limit = g->byte_limit;
-	if (n > limit || g->bytes.len > limit - n || g->used + g->pending_count >= UINT32_MAX)
+	if (n > limit || g->name_bytes > limit - n ||
+	    g->bytes.len + sizeof(struct head) + n > UINT32_MAX ||
+	    g->used + g->pending_count >= UINT32_MAX)
 		return false;
 	/* one pass: the name's hash, its words, the length of the first,
 	 * and the hash of each beginning of it that ends a word inside it */
@@ -313,9 +318,11 @@ bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 		g->pending = xrealloc(g->pending, g->pending_cap * sizeof *g->pending);
 	}
 	g->pending[g->pending_count++] =
-		(struct pending){nonzero(h), hash_run(0, folded, first, n), (uint32_t)g->bytes.len,
-				 (uint32_t)n, value};
+		(struct pending){nonzero(h), hash_run(0, folded, first, n), (uint32_t)g->bytes.len};
+	struct head head = {(uint32_t)n, 0, value};
+	buf_add(&g->bytes, (const char *)&head, sizeof head);
 	buf_add(&g->bytes, folded, n);
+	g->name_bytes += n;
 	if (n > g->max_len)
 		g->max_len = n;
 	g->ends[(unsigned char)folded[n - 1]] = true;
@@ -512,12 +519,13 @@ struct name_end {
  * filter, larger than the caches near the core, load meanwhile. */
 enum { ENDS_AT_ONCE = 16 };
 
-/* The longest name from the word start i of the folded text t[0..n) that
- * ends where a word does, or NULL; *name_end is set to its end. */
-static inline const struct entry *longest_name(const struct gazetteer *g, const unsigned char *t,
-					       size_t n, size_t i, size_t *name_end)
+/* Where the head is of the longest name from the word start i of the
+ * folded text t[0..n) that ends where a word does, or UINT32_MAX;
+ * *name_end is set to its end. */
+static inline uint32_t longest_name(const struct gazetteer *g, const unsigned char *t, size_t n,
+				    size_t i, size_t *name_end)
 {
-	const struct entry *best = NULL;
+	uint32_t best = UINT32_MAX;
 	struct name_end ends[ENDS_AT_ONCE];
 	uint64_t h = fnv[FNV_OFFSET];
 	size_t limit = n - i < g->max_len ? n : i + g->max_len, words = 0;
@@ -546,10 +554,9 @@ static inline const struct entry *longest_name(const struct gazetteer *g, const 
 		for (size_t k = 0; k < gathered; k++) {
 			if (!bloom_has(g->whole_names, g->bloom_bits, ends[k].hash))
 				continue;
-			const struct entry *e =
-				find(g, ends[k].hash, (const char *)t + i, ends[k].end - i);
-			if (e) {
-				best = e;
+			uint32_t at = find(g, ends[k].hash, (const char *)t + i, ends[k].end - i);
+			if (at != UINT32_MAX) {
+				best = at;
 				*name_end = ends[k].end;
 			}
 		}
@@ -568,10 +575,11 @@ __attribute__((always_inline)) static inline void match_word(const struct gazett
 	if (w->start < *scan || !first_has(g->first_words, g->first_bits, w->hash))
 		return; /* inside a name found, or a word that starts none */
 	size_t end = 0;
-	const struct entry *e = longest_name(g, t, n, w->start, &end);
-	if (!e)
+	uint32_t at = longest_name(g, t, n, w->start, &end);
+	if (at == UINT32_MAX)
 		return;
-	struct gazetteer_match m = {w->start, end, e->first, e->vals};
+	struct head e = head_at(&g->bytes, at);
+	struct gazetteer_match m = {w->start, end, e.first, e.vals};
 	found(ctx, &m);
 	*scan = end;
 }

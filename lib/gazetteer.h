@@ -26,8 +26,9 @@ void gazetteer_free(struct gazetteer *g);
 /* Adds the name (folded by the caller, see fold_append) with value. A
  * name that folds to nothing is ignored. Adding the same name and value
  * twice in a row adds it once; further apart, twice. Returns false, and
- * adds nothing, when the gazetteer is full: its names' bytes are counted
- * in 32 bits (4 GiB of names, and 2^32 names, at most). */
+ * adds nothing, when the gazetteer is full: its names' bytes, and 12
+ * more for each name, are counted in 32 bits (4 GiB in all, and 2^32
+ * names, at most). */
 bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t value);
 /* Lowers the most bytes of names g holds (4 GiB) to bytes: adds past it
  * fail as they would past 4 GiB. */
