@@ -629,6 +629,21 @@ static inline uint64_t word_bits64(const unsigned char *t, size_t i, bool avx512
 #endif
 }
 
+/* The word that starts at byte s of the 64-byte block at b of the
+ * folded text t[0..n), of word bits in. */
+static inline struct gazetteer_word block_word(const unsigned char *t, size_t n, size_t b,
+					       uint64_t in, unsigned s)
+{
+	uint64_t outside = ~in >> s;
+	size_t start = b + s, end;
+	if (outside) /* ends in the block, or where the text does */
+		end = start + (size_t)__builtin_ctzll(outside);
+	else
+		end = word_end(t, b + 64, n);
+	return (struct gazetteer_word){start, end,
+				       hash_run(0, (const char *)t + start, end - start, n - start)};
+}
+
 /* g with its table and filters, built at the first match after an add. */
 static const struct gazetteer *built(const struct gazetteer *gc)
 {
@@ -672,17 +687,10 @@ void gazetteer_match_every(const struct gazetteer *gc, const struct fold *f,
 		while (starts) {
 			unsigned s = (unsigned)__builtin_ctzll(starts);
 			starts &= starts - 1;
-			uint64_t outside = ~in >> s;
-			size_t start = b + s, end;
-			if (outside) /* ends in the block, or where the text does */
-				end = start + (size_t)__builtin_ctzll(outside);
-			else
-				end = word_end(t, b + 64, n);
 			struct gazetteer_word *w = &words[count++];
-			*w = (struct gazetteer_word){
-				start, end, hash_run(0, (const char *)t + start, end - start, n - start)};
+			*w = block_word(t, n, b, in, s);
 			__builtin_prefetch(g->first_words + first_block(g->first_bits, w->hash));
-			if (capitals && f->upper[start])
+			if (capitals && f->upper[w->start])
 				add_word(capitals, w);
 		}
 		for (size_t k = 0; g->used && k < count; k++)
@@ -703,9 +711,47 @@ void gazetteer_match_listed(const struct gazetteer *gc, const struct fold *f,
 		match_word(g, t, n, &words->w[k], &scan, found, ctx);
 }
 
+#ifdef HAVE_WORD_BITS_AVX512
+/* gazetteer_capitals 64 bytes at a time: a block's word starts and its
+ * bytes from capitals, a bit for each. */
+__attribute__((target("avx512f,avx512bw"))) static void capitals_avx512(const struct fold *f,
+									 struct gazetteer_words *capitals)
+{
+	const unsigned char *t = (const unsigned char *)f->text.data;
+	size_t n = f->text.len;
+	uint64_t before = 0; /* whether the byte before the block is a word's */
+	for (size_t b = 0; b < n; b += 64) {
+		uint64_t in, caps = 0;
+		if (b + 64 <= n) {
+			in = word_bits64_avx512(t + b);
+			const __m512i up = _mm512_loadu_si512((const void *)(f->upper + b));
+			caps = _mm512_test_epi8_mask(up, up);
+		} else {
+			in = word_bits64_bytes(t, b, n);
+			for (size_t k = 0; b + k < n; k++)
+				caps |= (uint64_t)(f->upper[b + k] != 0) << k;
+		}
+		uint64_t starts = in & ~(in << 1 | before) & caps;
+		before = in >> 63;
+		while (starts) {
+			unsigned s = (unsigned)__builtin_ctzll(starts);
+			starts &= starts - 1;
+			struct gazetteer_word w = block_word(t, n, b, in, s);
+			add_word(capitals, &w);
+		}
+	}
+}
+#endif
+
 void gazetteer_capitals(const struct fold *f, struct gazetteer_words *capitals)
 {
 	capitals->count = 0;
+#ifdef HAVE_WORD_BITS_AVX512
+	if (cpu_has(CPU_AVX512BW)) {
+		capitals_avx512(f, capitals);
+		return;
+	}
+#endif
 	struct gazetteer_word w;
 	for (size_t from = 0; next_capitalised(f, &from, &w);)
 		add_word(capitals, &w);

@@ -323,13 +323,10 @@ void tag_dates(struct tags *t, struct record *r, const char *text, size_t n)
 {
 	pthread_once(&names_once, names_init);
 	span_groups_clear(&t->dates);
-	tags_fold(t, text, n);
+	tags_capitals(t, text, n);
 	struct dates_ctx c = {.t = t};
 	c.has_day = record_day(r, &c.y, &c.m, &c.d);
-	if (t->listed)
-		gazetteer_match_listed(names, &t->fold, &t->capitals, found_name, &c);
-	else
-		gazetteer_match(names, &t->fold, true, found_name, &c);
+	gazetteer_match_listed(names, &t->fold, &t->capitals, found_name, &c);
 	gazetteer_match(relatives, &t->fold, false, found_relative, &c);
 	numeric_dates(&c);
 	/* three passes found them: mentions in text order, dates by the first */

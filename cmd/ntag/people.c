@@ -528,15 +528,16 @@ void tag_people(struct tags *t, const struct people *p, const char *text, size_t
 	t->n_found = 0;
 	t->n_mentions = 0;
 	buf_clear(&t->names);
-	tags_fold(t, text, n);
 	struct match_ctx c = {.t = t, .p = p, .cur = {text, n, 0, 0}, .text = text};
 	/* one walk over the words finds the known names and lists the
 	 * capitalised words, where titles and surnames are then looked for */
-	if (p && gazetteer_size(p->names))
+	if (p && gazetteer_size(p->names)) {
+		tags_fold(t, text, n);
 		gazetteer_match_every(p->names, &t->fold, found_known, &c, &t->capitals);
-	else
-		gazetteer_capitals(&t->fold, &t->capitals);
-	t->listed = true;
+		t->listed = true;
+	} else {
+		tags_capitals(t, text, n);
+	}
 	gazetteer_match_listed(titles, &t->fold, &t->capitals, found_title, &c);
 	if (c.surnames) {
 		gazetteer_match_listed(c.surnames, &t->fold, &t->capitals, found_surname, &c);

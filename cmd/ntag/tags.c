@@ -73,6 +73,14 @@ void tags_fold(struct tags *t, const char *text, size_t n)
 	t->folded = true;
 }
 
+void tags_capitals(struct tags *t, const char *text, size_t n)
+{
+	tags_fold(t, text, n);
+	if (!t->listed)
+		gazetteer_capitals(&t->fold, &t->capitals);
+	t->listed = true;
+}
+
 void tags_free(struct tags *t)
 {
 	langid_free(&t->langid);
@@ -955,11 +963,8 @@ void tag_places(struct tags *t, const char *text, size_t n)
 	if (!countries)
 		countries_init();
 	span_groups_clear(&t->countries);
-	tags_fold(t, text, n);
-	if (t->listed)
-		gazetteer_match_listed(countries, &t->fold, &t->capitals, found_place, t);
-	else
-		gazetteer_match(countries, &t->fold, true, found_place, t);
+	tags_capitals(t, text, n);
+	gazetteer_match_listed(countries, &t->fold, &t->capitals, found_place, t);
 }
 
 /* ---- groups of spans ------------------------------------------------------ */

@@ -157,6 +157,9 @@ void tags_begin(struct tags *t);
 /* Folds the record's text into t->fold unless it has been since
  * tags_begin. */
 void tags_fold(struct tags *t, const char *text, size_t n);
+/* tags_fold, and the capitalised words of the folded text listed into
+ * t->capitals, once for the record. */
+void tags_capitals(struct tags *t, const char *text, size_t n);
 
 /* Tags one record whose text is text[0..n). tag_lang decides the
  * language from a sample; tag_paragraphs from the whole text, with each
@@ -165,8 +168,8 @@ void tag_lang(struct tags *t, const char *text, size_t n);
 void tag_paragraphs(struct tags *t, const char *text, size_t n);
 void tag_quality(struct tags *t, const char *text, size_t n);
 void tag_outlet(struct tags *t, struct record *r, const char *text, size_t n);
-/* Places: over the capitalised words tag_people listed, when it ran
- * first for the record. */
+/* Places: over the capitalised words (tags_capitals), listed by
+ * tag_people when it ran first for the record. */
 void tag_places(struct tags *t, const char *text, size_t n);
 
 /* Writes the tags object of the taggers that are on into out; text is
