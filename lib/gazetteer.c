@@ -763,21 +763,10 @@ void gazetteer_words_free(struct gazetteer_words *words)
 	*words = (struct gazetteer_words){0};
 }
 
-void gazetteer_match(const struct gazetteer *gc, const struct fold *f, bool capitalised,
+void gazetteer_match(const struct gazetteer *g, const struct fold *f,
 		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx)
 {
-	if (!capitalised) {
-		gazetteer_match_every(gc, f, found, ctx, NULL);
-		return;
-	}
-	const struct gazetteer *g = built(gc);
-	if (!g->used)
-		return;
-	const unsigned char *t = (const unsigned char *)f->text.data;
-	size_t n = f->text.len, scan = 0;
-	struct gazetteer_word w;
-	for (size_t from = 0; next_capitalised(f, &from, &w);)
-		match_word(g, t, n, &w, &scan, found, ctx);
+	gazetteer_match_every(g, f, found, ctx, NULL);
 }
 
 size_t gazetteer_values(const struct gazetteer *g, const struct gazetteer_match *m, uint32_t *out,

@@ -42,10 +42,11 @@ struct gazetteer_match {
 	uint32_t values;   /* 0: first is the name's only value */
 };
 
-/* Calls found for each match in the folded text f, in order. With
- * capitalised, only names whose first letter is a capital in the text
- * are looked for (proper nouns; most words are skipped at once). */
-void gazetteer_match(const struct gazetteer *g, const struct fold *f, bool capitalised,
+/* Calls found for each match in the folded text f, in order. Names
+ * whose first letter is a capital in the text alone (proper nouns) are
+ * matched over the capitalised words listed (gazetteer_capitals,
+ * gazetteer_match_listed). */
+void gazetteer_match(const struct gazetteer *g, const struct fold *f,
 		     void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx);
 
 /* A word of a folded text: where it starts and ends, and its hash. */
@@ -62,9 +63,9 @@ struct gazetteer_words {
 
 void gazetteer_words_free(struct gazetteer_words *words);
 
-/* gazetteer_match over every word of f (not only capitalised ones), which
- * also lists the capitalised words of f into capitals when it is not NULL
- * (what was there is dropped). Words are looked at 64 bytes at a time. */
+/* gazetteer_match, which also lists the capitalised words of f into
+ * capitals when it is not NULL (what was there is dropped). Words are
+ * looked at 64 bytes at a time. */
 void gazetteer_match_every(const struct gazetteer *g, const struct fold *f,
 			   void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx,
 			   struct gazetteer_words *capitals);
@@ -74,9 +75,9 @@ void gazetteer_match_every(const struct gazetteer *g, const struct fold *f,
  * every word against, capitals are found faster on their own. */
 void gazetteer_capitals(const struct fold *f, struct gazetteer_words *capitals);
 
-/* gazetteer_match with capitalised, over the capitalised words of f that
- * gazetteer_match_every or gazetteer_capitals listed: they are not looked
- * for again. */
+/* gazetteer_match over the capitalised words of f alone, as
+ * gazetteer_match_every or gazetteer_capitals listed them: they are not
+ * looked for again. */
 void gazetteer_match_listed(const struct gazetteer *g, const struct fold *f,
 			    const struct gazetteer_words *words,
 			    void (*found)(void *ctx, const struct gazetteer_match *m), void *ctx);

@@ -327,7 +327,7 @@ void tag_dates(struct tags *t, struct record *r, const char *text, size_t n)
 	struct dates_ctx c = {.t = t};
 	c.has_day = record_day(r, &c.y, &c.m, &c.d);
 	gazetteer_match_listed(names, &t->fold, &t->capitals, found_name, &c);
-	gazetteer_match(relatives, &t->fold, false, found_relative, &c);
+	gazetteer_match(relatives, &t->fold, found_relative, &c);
 	numeric_dates(&c);
 	/* three passes found them: mentions in text order, dates by the first */
 	span_groups_sort(&t->dates);

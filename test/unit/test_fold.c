@@ -79,7 +79,7 @@ static const char *run(const struct gazetteer *g, const char *text, struct found
 	struct fold f = {0};
 	fold_text(text, strlen(text), &f);
 	out->got[0] = '\0';
-	gazetteer_match(g, &f, false, note, out);
+	gazetteer_match(g, &f, note, out);
 	fold_free(&f);
 	return out->got;
 }
@@ -171,7 +171,7 @@ static void test_a_name_with_two_values(void)
 	size_t n = 0;
 	uint32_t vals[4] = {0};
 	void *ctx[3] = {g, &n, vals};
-	gazetteer_match(g, &f, false, values_of, ctx);
+	gazetteer_match(g, &f, values_of, ctx);
 	CHECK_EQ_SIZE(n, 2, "both values of the name");
 	CHECK((vals[0] == 6 && vals[1] == 7) || (vals[0] == 7 && vals[1] == 6), "6 and 7");
 	fold_free(&f);
@@ -192,7 +192,7 @@ static void test_many_names(void)
 	const char *text = "a name49999 x and name7 x, name7 y";
 	fold_text(text, strlen(text), &f);
 	struct found out = {""};
-	gazetteer_match(g, &f, false, note, &out);
+	gazetteer_match(g, &f, note, &out);
 	CHECK_CSTR(out.got, "2-13:49999 18-25:7 ", "found after growth");
 	fold_free(&f);
 	gazetteer_free(g);
