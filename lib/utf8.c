@@ -164,13 +164,14 @@ size_t utf8_count(const char *str, size_t n)
 
 size_t utf8_cursor_cp(struct utf8_cursor *c, size_t byte)
 {
-	if (byte < c->byte) {
-		c->byte = 0;
-		c->cp = 0;
-	}
 	if (byte > c->n)
 		byte = c->n;
-	c->cp += utf8_count(c->s + c->byte, byte - c->byte);
+	if (byte >= c->byte)
+		c->cp += utf8_count(c->s + c->byte, byte - c->byte);
+	else if (byte < c->byte - byte) /* nearer the start: count from there */
+		c->cp = utf8_count(c->s, byte);
+	else
+		c->cp -= utf8_count(c->s + byte, c->byte - byte);
 	c->byte = byte;
 	return c->cp;
 }
@@ -178,8 +179,18 @@ size_t utf8_cursor_cp(struct utf8_cursor *c, size_t byte)
 size_t utf8_cursor_byte(struct utf8_cursor *c, size_t cp)
 {
 	if (cp < c->cp) {
-		c->byte = 0;
-		c->cp = 0;
+		if (cp < c->cp - cp) { /* nearer the start: walk on from there */
+			c->byte = 0;
+			c->cp = 0;
+		} else {
+			while (c->cp > cp) { /* back to the byte that starts each code point */
+				c->byte--;
+				while (c->byte > 0 && ((unsigned char)c->s[c->byte] & 0xC0) == 0x80)
+					c->byte--;
+				c->cp--;
+			}
+			return c->byte;
+		}
 	}
 	while (c->cp < cp && c->byte < c->n) {
 		c->byte++;

@@ -32,9 +32,10 @@ size_t utf8_count(const char *s, size_t n);
 
 /* A place in valid UTF-8 text s[0..n), as a byte offset and the number of
  * code points before it, for turning byte offsets into code points and
- * back when they come mostly in order: each call moves on from the last,
- * or starts again from the text's start for an earlier place. Offsets
- * are at character boundaries. */
+ * back when they come mostly in order: each call moves on from the last
+ * place, forwards or back, or from the text's start when that is nearer:
+ * a step costs the bytes it crosses, however long the text. Offsets are
+ * at character boundaries. */
 struct utf8_cursor {
 	const char *s;
 	size_t n, byte, cp;

@@ -182,7 +182,44 @@ static void test_cursor(void)
 	CHECK_EQ_SIZE(utf8_cursor_byte(&c, 99), 9, "past the end: the end");
 }
 
+/* Steps back and forth of every size over a text of 1- to 4-byte
+ * characters: each answer is the one counted from the start, whether the
+ * cursor walks back from where it is or starts again. */
+static void test_cursor_steps(void)
+{
+	static const char *const chars[] = {"a", "\xC3\xA7", "\xE6\x9D\xB1", "\xF0\x9F\x99\x82"};
+	enum { CPS = 300 };
+	struct buf text = {0};
+	size_t bytes[CPS + 1];
+	for (size_t i = 0; i < CPS; i++) {
+		bytes[i] = text.len;
+		buf_adds(&text, chars[(i * 7 + i / 5) % 4]);
+	}
+	bytes[CPS] = text.len;
+	struct utf8_cursor c = {text.data, text.len, 0, 0}, d = c;
+	uint64_t x = 88172645463325252ull; /* xorshift64: the same steps each run */
+	for (size_t step = 0; step < 1000; step++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		size_t cp = (size_t)(x % (CPS + 1));
+		if (step % 3 == 0) { /* short steps too, where walking back is nearer */
+			size_t back = (size_t)(x >> 40) % 9;
+			cp = c.cp + 4 < back ? 0 : c.cp + 4 - back;
+			if (cp > CPS)
+				cp = CPS;
+		}
+		CHECK_EQ_SIZE(utf8_cursor_byte(&c, cp), bytes[cp], "code point %zu, step %zu", cp, step);
+		CHECK_EQ_SIZE(utf8_cursor_cp(&d, bytes[cp]), cp, "byte %zu, step %zu", bytes[cp], step);
+		if (step % 50 == 0) { /* and a step from one kind of call to the other */
+			CHECK_EQ_SIZE(utf8_cursor_cp(&c, bytes[CPS - cp]), CPS - cp, "step %zu", step);
+			CHECK_EQ_SIZE(utf8_cursor_byte(&d, CPS - cp), bytes[CPS - cp], "step %zu", step);
+		}
+	}
+	buf_free(&text);
+}
+
 UNIT_MAIN(UNIT_TEST(test_empty), UNIT_TEST(test_valid), UNIT_TEST(test_invalid),
 	  UNIT_TEST(test_valid_prefix), UNIT_TEST(test_decode), UNIT_TEST(test_encode_round_trip),
 	  UNIT_TEST(test_count), UNIT_TEST(test_sanitize), UNIT_TEST(test_huge),
-	  UNIT_TEST(test_cursor))
+	  UNIT_TEST(test_cursor), UNIT_TEST(test_cursor_steps))
