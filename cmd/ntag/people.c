@@ -8,6 +8,8 @@
 
 #include "diag.h"
 #include "gazetteer.h"
+#include "hash.h"
+#include "idset.h"
 #include "json.h"
 #include "record.h"
 #include "status.h"
@@ -344,17 +346,38 @@ static void titles_init(void)
 
 /* ---- tagging ---------------------------------------------------------------- */
 
-/* The record's names: each (label, name) once, in t->found. */
+/* A name looked for among the record's: same_name() compares found one
+ * with it. */
+struct name_key {
+	const struct tags *t;
+	unsigned char label;
+	const char *label_name, *name;
+	size_t n;
+};
+
+static bool same_name(const void *ctx, uint32_t i)
+{
+	const struct name_key *k = ctx;
+	const struct found_name *f = &k->t->found[i];
+	return f->label == k->label && f->name_len == k->n &&
+	       memcmp(k->t->names.data + f->name_off, k->name, k->n) == 0 &&
+	       (k->label != LABEL_OTHER ||
+		strcmp(k->t->names.data + f->label_off, k->label_name) == 0);
+}
+
+/* The record's names: each (label, name) once, in t->found, found by a
+ * hash of both (a long text names many). */
 static uint32_t found_name(struct tags *t, unsigned char label, const char *label_name,
 			   const char *name, size_t n)
 {
-	for (size_t i = 0; i < t->n_found; i++) {
-		const struct found_name *f = &t->found[i];
-		if (f->label == label && f->name_len == n &&
-		    memcmp(t->names.data + f->name_off, name, n) == 0 &&
-		    (label != LABEL_OTHER || strcmp(t->names.data + f->label_off, label_name) == 0))
-			return (uint32_t)i;
-	}
+	uint64_t h = hash_run(label, name, n, n);
+	if (label == LABEL_OTHER)
+		h = hash_run(h, label_name, strlen(label_name), strlen(label_name));
+	struct name_key key = {t, label, label_name, name, n};
+	uint32_t i = idmap_find(&t->found_index, h, same_name, &key);
+	if (i != UINT32_MAX)
+		return i;
+	idmap_add(&t->found_index, h, (uint32_t)t->n_found);
 	if (t->n_found == t->cap_found) {
 		t->cap_found = t->cap_found ? t->cap_found * 2 : 16;
 		t->found = xrealloc(t->found, t->cap_found * sizeof *t->found);
@@ -370,8 +393,32 @@ static uint32_t found_name(struct tags *t, unsigned char label, const char *labe
 	return (uint32_t)t->n_found++;
 }
 
-static void add_mention(struct tags *t, uint32_t name, size_t start, size_t end)
+struct match_ctx {
+	struct tags *t;
+	const struct people *p;
+	struct utf8_cursor cur;
+	struct gazetteer *surnames;
+	const char *text;
+	/* The mentions found are apart, and in two runs, each in the order
+	 * of their starts: [0, sorted), and the ones added after. Known
+	 * names, titled names and surnames each come in text order. */
+	size_t sorted;
+};
+
+static int by_start(const void *a, const void *b)
 {
+	const struct mention *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void add_mention(struct match_ctx *c, uint32_t name, size_t start, size_t end)
+{
+	struct tags *t = c->t;
+	if (t->n_mentions > c->sorted && start < t->mentions[t->n_mentions - 1].start) {
+		/* out of order: the mentions so far become the first run */
+		qsort(t->mentions, t->n_mentions, sizeof *t->mentions, by_start);
+		c->sorted = t->n_mentions;
+	}
 	if (t->n_mentions == t->cap_mentions) {
 		t->cap_mentions = t->cap_mentions ? t->cap_mentions * 2 : 32;
 		t->mentions = xrealloc(t->mentions, t->cap_mentions * sizeof *t->mentions);
@@ -379,22 +426,29 @@ static void add_mention(struct tags *t, uint32_t name, size_t start, size_t end)
 	t->mentions[t->n_mentions++] = (struct mention){name, start, end};
 }
 
-/* Whether [start, end) (code points) overlaps a mention found before. */
-static bool taken(const struct tags *t, size_t start, size_t end)
+/* Whether [start, end) overlaps one of the mentions m[from, to), in the
+ * order of their starts and apart: of those that start before end, the
+ * last ends last. */
+static bool overlaps(const struct mention *m, size_t from, size_t to, size_t start, size_t end)
 {
-	for (size_t i = 0; i < t->n_mentions; i++)
-		if (t->mentions[i].start < end && start < t->mentions[i].end)
-			return true;
-	return false;
+	size_t lo = from, hi = to;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m[mid].start < end)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > from && m[lo - 1].end > start;
 }
 
-struct match_ctx {
-	struct tags *t;
-	const struct people *p;
-	struct utf8_cursor cur;
-	struct gazetteer *surnames;
-	const char *text;
-};
+/* Whether [start, end) (code points) overlaps a mention found before. */
+static bool taken(const struct match_ctx *c, size_t start, size_t end)
+{
+	const struct tags *t = c->t;
+	return overlaps(t->mentions, 0, c->sorted, start, end) ||
+	       overlaps(t->mentions, c->sorted, t->n_mentions, start, end);
+}
 
 static void add_surname(struct match_ctx *c, size_t start, size_t end, uint32_t name);
 
@@ -413,7 +467,7 @@ static void found_known(void *ctx, const struct gazetteer_match *m)
 	const char *canonical = c->p->text.data + e->canonical;
 	uint32_t name = found_name(t, e->label, c->p->labels.data + e->label_name, canonical,
 				   e->canonical_len);
-	add_mention(t, name, f->from[m->start], f->from[m->end]);
+	add_mention(c, name, f->from[m->start], f->from[m->end]);
 	if (e->label == LABEL_PERSON)
 		add_surname(c, m->start, m->end, name);
 }
@@ -481,11 +535,11 @@ static void found_title(void *ctx, const struct gazetteer_match *m)
 		w = e + 1;
 	}
 	size_t cs = f->from[start], ce = f->from[end];
-	if (taken(t, cs, ce))
+	if (taken(c, cs, ce))
 		return;
 	size_t bs = utf8_cursor_byte(&c->cur, cs), be = utf8_cursor_byte(&c->cur, ce);
 	uint32_t name = found_name(t, LABEL_PERSON, "PERSON", c->text + bs, be - bs);
-	add_mention(t, name, cs, ce);
+	add_mention(c, name, cs, ce);
 	add_surname(c, start, end, name);
 }
 
@@ -511,21 +565,16 @@ static void found_surname(void *ctx, const struct gazetteer_match *m)
 	if (m->values)
 		return; /* two people of one surname: neither */
 	size_t cs = t->fold.from[m->start], ce = t->fold.from[m->end];
-	if (taken(t, cs, ce))
+	if (taken(c, cs, ce))
 		return;
-	add_mention(t, m->first, cs, ce);
-}
-
-static int by_start(const void *a, const void *b)
-{
-	const struct mention *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
+	add_mention(c, m->first, cs, ce);
 }
 
 void tag_people(struct tags *t, const struct people *p, const char *text, size_t n)
 {
 	pthread_once(&titles_once, titles_init);
 	t->n_found = 0;
+	idmap_clear(&t->found_index);
 	t->n_mentions = 0;
 	buf_clear(&t->names);
 	struct match_ctx c = {.t = t, .p = p, .cur = {text, n, 0, 0}, .text = text};

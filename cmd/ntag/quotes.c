@@ -115,13 +115,23 @@ struct quote {
 };
 
 /* The first person the people tagger found in [from, to) (bytes), as an
- * index into tags.found; -1 if none. */
+ * index into tags.found; -1 if none. The mentions are in the order of
+ * their starts: the first that starts at from or after is found by
+ * halving. */
 static int person_in(const struct tags *t, struct utf8_cursor *pl, size_t from, size_t to)
 {
 	size_t cf = utf8_cursor_cp(pl, from), ct = utf8_cursor_cp(pl, to);
-	for (size_t i = 0; i < t->n_mentions; i++) {
+	size_t lo = 0, hi = t->n_mentions;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->mentions[mid].start < cf)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < t->n_mentions && t->mentions[i].start < ct; i++) {
 		const struct mention *m = &t->mentions[i];
-		if (m->start >= cf && m->end <= ct && t->found[m->name].label == LABEL_PERSON)
+		if (m->end <= ct && t->found[m->name].label == LABEL_PERSON)
 			return (int)m->name;
 	}
 	return -1;
@@ -268,7 +278,7 @@ void tag_quotes(struct tags *t, const char *s, size_t n)
 	t->n_quotes = 0;
 	struct utf8_cursor pl = {s, n, 0, 0}, bytes = {s, n, 0, 0};
 	struct speaker last = {-1, 0, 0};
-	size_t next_mention = 0, last_quote_end = 0;
+	size_t next_mention = 0, last_quote_end = 0, line_end = 0;
 	bool last_quote_speaker = false;
 	for (size_t i = 0; i < n; i++) {
 		size_t open = mark_at(s, n, i, true);
@@ -344,11 +354,16 @@ void tag_quotes(struct tags *t, const char *s, size_t n)
 			f->speaker_len = before->speaker_len;
 		}
 		last_quote_speaker = f->name >= 0 || f->speaker_len;
-		/* where this quote's sentence ends: its paragraph's end or not */
+		/* where this quote's sentence ends: its paragraph's end or not;
+		 * the end of the line found for the quote before serves when
+		 * this one is on the same line (a line of many quotes is
+		 * searched once) */
 		size_t e = close ? j + close : j;
-		while (e < n && s[e] != '\n')
-			e++;
-		last_quote_end = e;
+		if (e > line_end) {
+			const char *nl = memchr(s + e, '\n', n - e);
+			line_end = nl ? (size_t)(nl - s) : n;
+		}
+		last_quote_end = line_end;
 		i = close ? j + close - 1 : j;
 	}
 }

@@ -88,6 +88,7 @@ void tags_free(struct tags *t)
 	buf_free(&t->outlet);
 	span_groups_free(&t->countries);
 	free(t->found);
+	idmap_free(&t->found_index);
 	free(t->mentions);
 	span_groups_free(&t->dates);
 	free(t->quotes);
@@ -973,28 +974,44 @@ void span_groups_clear(struct span_groups *g)
 {
 	g->n = 0;
 	g->n_spans = 0;
+	idmap_clear(&g->index);
 }
 
 void span_groups_free(struct span_groups *g)
 {
 	free(g->items);
 	free(g->spans);
+	idmap_free(&g->index);
 	memset(g, 0, sizeof *g);
+}
+
+struct group_key {
+	const struct span_groups *g;
+	const char *key;
+};
+
+static bool same_group(const void *ctx, uint32_t i)
+{
+	const struct group_key *k = ctx;
+	return strcmp(k->g->items[i].key, k->key) == 0;
 }
 
 void span_groups_add(struct span_groups *g, const char *key, size_t start, size_t end)
 {
-	size_t i = 0;
-	while (i < g->n && strcmp(g->items[i].key, key) != 0)
-		i++;
-	if (i == g->n) {
+	/* found by a hash of the key: a long text's many dates are not each
+	 * compared with all the others */
+	size_t len = strnlen(key, sizeof g->items->key - 1);
+	uint64_t h = hash_run(0, key, len, len);
+	size_t i = idmap_find(&g->index, h, same_group, &(struct group_key){g, key});
+	if (i == UINT32_MAX) {
 		if (g->n == g->cap) {
 			g->cap = g->cap ? g->cap * 2 : 16;
 			g->items = xrealloc(g->items, g->cap * sizeof *g->items);
 		}
+		i = g->n++;
 		snprintf(g->items[i].key, sizeof g->items[i].key, "%s", key);
 		g->items[i].count = 0;
-		g->n++;
+		idmap_add(&g->index, h, (uint32_t)i);
 	}
 	g->items[i].count++;
 	if (g->n_spans + 3 > g->cap_spans) {
@@ -1056,6 +1073,17 @@ static void add_json_span(struct buf *out, bool after, size_t start, size_t end)
 
 void span_groups_json(const struct span_groups *g, const char *name, struct buf *out)
 {
+	/* the mentions by group, each group's in text order (a counting
+	 * sort): a long text's thousands of dates are not each looked for
+	 * among all the mentions; at[i] ends group i's */
+	size_t *at = xmalloc((g->n + 1) * sizeof *at);
+	size_t *order = xmalloc((g->n_spans / 3 + 1) * sizeof *order);
+	for (size_t i = 0, sum = 0; i < g->n; i++) {
+		at[i] = sum;
+		sum += g->items[i].count;
+	}
+	for (size_t s = 0; s < g->n_spans; s += 3)
+		order[at[g->spans[s]]++] = s;
 	buf_addc(out, '[');
 	for (size_t i = 0; i < g->n; i++) {
 		buf_adds(out, i ? ",{\"" : "{\"");
@@ -1065,15 +1093,14 @@ void span_groups_json(const struct span_groups *g, const char *name, struct buf 
 		buf_adds(out, ",\"count\":");
 		buf_add_uint(out, g->items[i].count);
 		buf_adds(out, ",\"spans\":[");
-		bool any = false;
-		for (size_t s = 0; s < g->n_spans; s += 3)
-			if (g->spans[s] == i) {
-				add_json_span(out, any, g->spans[s + 1], g->spans[s + 2]);
-				any = true;
-			}
+		for (size_t k = at[i] - g->items[i].count; k < at[i]; k++)
+			add_json_span(out, k > at[i] - g->items[i].count, g->spans[order[k] + 1],
+				      g->spans[order[k] + 2]);
 		buf_adds(out, "]}");
 	}
 	buf_addc(out, ']');
+	free(at);
+	free(order);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -1156,6 +1183,16 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 	}
 	if (t->on & TAG_PEOPLE) {
 		static const char *const keys[] = {"people", "orgs", "entities"};
+		/* the mentions by name, each name's in text order (a counting
+		 * sort); at[x] ends name x's */
+		size_t *at = xmalloc((t->n_found + 1) * sizeof *at);
+		size_t *order = xmalloc((t->n_mentions + 1) * sizeof *order);
+		for (size_t x = 0, sum = 0; x < t->n_found; x++) {
+			at[x] = sum;
+			sum += t->found[x].count;
+		}
+		for (size_t m = 0; m < t->n_mentions; m++)
+			order[at[t->mentions[m].name]++] = m;
 		for (unsigned label = LABEL_PERSON; label <= LABEL_OTHER; label++) {
 			buf_adds(out, first ? "\"" : ",\"");
 			buf_adds(out, keys[label]);
@@ -1179,17 +1216,17 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 				json_append_string(out, t->names.data + f->name_off, f->name_len);
 				add_count(out, "count", f->count);
 				buf_adds(out, ",\"spans\":[");
-				bool any_span = false;
-				for (size_t k = m; k < t->n_mentions; k++)
-					if (t->mentions[k].name == t->mentions[m].name) {
-						add_json_span(out, any_span, t->mentions[k].start,
-							 t->mentions[k].end);
-						any_span = true;
-					}
+				size_t x = t->mentions[m].name;
+				for (size_t k = at[x] - f->count; k < at[x]; k++)
+					add_json_span(out, k > at[x] - f->count,
+						      t->mentions[order[k]].start,
+						      t->mentions[order[k]].end);
 				buf_adds(out, "]}");
 			}
 			buf_addc(out, ']');
 		}
+		free(at);
+		free(order);
 	}
 	if (t->on & TAG_QUOTES) {
 		buf_adds(out, first ? "\"quotes\":[" : ",\"quotes\":[");

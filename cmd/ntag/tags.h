@@ -90,6 +90,7 @@ struct span_group {
 struct span_groups {
 	struct span_group *items;
 	size_t n, cap;
+	struct idmap index; /* a hash of each key to its group */
 	size_t *spans; /* (group, start, end) a mention, in the order added */
 	size_t n_spans, cap_spans;
 };
@@ -99,7 +100,7 @@ void span_groups_free(struct span_groups *g);
 /* Adds a mention [start, end) of key (at most 15 bytes). */
 void span_groups_add(struct span_groups *g, const char *key, size_t start, size_t end);
 /* Puts the mentions in text order, and the groups in the order of their
- * first mention. */
+ * first mention: after the last add (the groups are renumbered). */
 void span_groups_sort(struct span_groups *g);
 /* Whether key was found, without regard to ASCII case. */
 bool span_groups_has(const struct span_groups *g, const char *key);
@@ -126,6 +127,7 @@ struct tags {
 	/* people */
 	struct found_name *found;
 	size_t n_found, cap_found;
+	struct idmap found_index; /* a hash of each name and its label to it */
 	struct mention *mentions;
 	size_t n_mentions, cap_mentions;
 	struct buf names;

@@ -245,6 +245,43 @@ test_bad_and_odd_input() {
 		"$(jq -r 'select(.id == "long") | [.tags.countries[].count | tostring] | join(" ")' "$WORK/out")"
 }
 
+test_a_long_record_of_many_people_quotes_and_dates() {
+	# One line of 40000 paragraphs' worth (7 MB): 40000 titled people, each
+	# named again with another title and by surname, 80000 quotes (half
+	# "he added"), 40000 dates. Each mention, name and date is looked up
+	# among all those before it: done by a search through them, it took
+	# many minutes, not a second. The time limit is for a run that would
+	# not end, not a measure of speed.
+	python3 - >"$WORK/long" <<'PY'
+import json
+def name(k):
+    s = ""
+    for _ in range(3):
+        s += "bcdfghklmnprstvz"[k % 16] + "aeiou"[k // 16 % 5]
+        k //= 80
+    return s.capitalize()
+months = ["January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December"]
+parts = []
+for k in range(40000):
+    last = name(k + 7919)
+    parts.append(f'President {name(k)} {last} spoke on {months[k // 28 % 12]} {k % 28 + 1}, '
+                 f'{1800 + k // 336}. Minister {name(k)} {last} agreed. '
+                 f'"We will keep talking to all sides this week," {last} said. '
+                 '"Nothing is settled yet," he added.')
+print(json.dumps({"id": "long", "text": " ".join(parts)}))
+PY
+	timeout 60 "$P" -t people,quotes,dates "$WORK/long" >"$WORK/out"
+	assertEquals "tagged in time" 0 $?
+	assertEquals "each person once, named three times" "40000 [3]" \
+		"$(jq -r '[(.tags.people | length), ([.tags.people[].count] | unique)] | "\(.[0]) \(.[1])"' "$WORK/out")"
+	assertEquals "every quote" 80000 "$(jq '.tags.quotes | length' "$WORK/out")"
+	assertEquals "each 'he' the person just named" true \
+		"$(jq '[.tags.quotes[] | select(.pronoun) | .speaker] == [.tags.people[].name]' "$WORK/out")"
+	assertEquals "each date once" "40000 [1]" \
+		"$(jq -r '[(.tags.dates | length), ([.tags.dates[].count] | unique)] | "\(.[0]) \(.[1])"' "$WORK/out")"
+}
+
 test_languages_of_the_full_tables() {
 	# CLD2's small tables know neither Esperanto nor Somali
 	printf '%s\n' \
