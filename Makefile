@@ -83,7 +83,12 @@ FUZZ_SRC := $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:test/fuzz/fuzz_%.c=$(BUILD)/test/fuzz/replay_%)
 FUZZ_BIN := $(FUZZ_SRC:test/fuzz/fuzz_%.c=build-fuzz/fuzz_%)
 
-BENCH_SRC := $(sort $(wildcard test/bench/*.c))
+# test/bench/gazetteer_peers.c measures the gazetteer against Hyperscan
+# (libhyperscan-dev, scripts/install-deps --bench): built when pkg-config
+# finds libhs, left out otherwise.
+HS_FOUND  := $(shell pkg-config --exists libhs 2>/dev/null && echo yes)
+BENCH_SRC := $(filter-out $(if $(HS_FOUND),,test/bench/gazetteer_peers.c), \
+	$(sort $(wildcard test/bench/*.c)))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 MAN      := $(PROGRAMS:%=docs/man/%.1)
@@ -146,6 +151,9 @@ $(BUILD)/test/unit/test_%: $(BUILD)/test/unit/test_%.o $(LIB_A)
 $(BUILD)/test/bench/%: $(BUILD)/test/bench/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(LINK) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/test/bench/gazetteer_peers.o: ALL_CFLAGS += $(shell pkg-config --cflags libhs 2>/dev/null)
+$(BUILD)/test/bench/gazetteer_peers: LIBS += $(shell pkg-config --libs libhs 2>/dev/null)
 
 $(BUILD)/test/fuzz/replay_%: $(BUILD)/test/fuzz/fuzz_%.o $(BUILD)/test/fuzz/replay.o $(LIB_A)
 	@mkdir -p $(@D)
