@@ -17,11 +17,11 @@
  *     matches gazetteer_match reports.
  * Prints one line of key=value figures:
  *
- *   names=N folded_bytes=N gazetteer_build_s=S gazetteer_peak_rss_mb=M
- *   hs_compile_s=S hs_db_mb=M hs_peak_rss_mb=M gazetteer_mb_per_s=R
+ *   names=N folded_bytes=N gazetteer_build_s=S gazetteer_peak_rss_mib=M
+ *   hs_compile_s=S hs_db_mb=M hs_peak_rss_mib=M gazetteer_mb_per_s=R
  *   hs_mb_per_s=R hs_raw_matches=N matches=N agree=yes|no
  *
- * MB is 10^6 bytes of folded text; peak RSS is the process's after each
+ * MB is 10^6 bytes of folded text; peak RSS (MiB) is the process's after each
  * build (the second includes the first). Exits 1 when the two do not
  * find the same matches (their number and a hash of their places). */
 
@@ -48,7 +48,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double peak_rss_mb(void)
+static double peak_rss_mib(void)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
@@ -309,7 +309,7 @@ int main(int argc, char **argv)
 		if (!gazetteer_add(g, string_at(&names, i), names.len[i], (uint32_t)i))
 			die("the gazetteer is full");
 	gazetteer_size(g); /* the table and filters made */
-	double gazetteer_build = now() - t0, gazetteer_rss = peak_rss_mb();
+	double gazetteer_build = now() - t0, gazetteer_rss = peak_rss_mib();
 
 	t0 = now();
 	uint32_t *lens;
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
 	hs_scratch_t *scratch = NULL;
 	if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS)
 		die("hs_alloc_scratch failed");
-	double hs_compile = now() - t0, hs_rss = peak_rss_mb();
+	double hs_compile = now() - t0, hs_rss = peak_rss_mib();
 	size_t db_bytes = 0;
 	hs_database_size(db, &db_bytes);
 
@@ -338,8 +338,8 @@ int main(int argc, char **argv)
 	qsort(hs, RUNS, sizeof *hs, by_value);
 	double mb = (double)texts.bytes.len / 1e6;
 	bool agree = a.count == b.count && a.sum == b.sum;
-	printf("names=%zu folded_bytes=%zu gazetteer_build_s=%.3f gazetteer_peak_rss_mb=%.1f "
-	       "hs_compile_s=%.3f hs_db_mb=%.1f hs_peak_rss_mb=%.1f gazetteer_mb_per_s=%.1f "
+	printf("names=%zu folded_bytes=%zu gazetteer_build_s=%.3f gazetteer_peak_rss_mib=%.1f "
+	       "hs_compile_s=%.3f hs_db_mb=%.1f hs_peak_rss_mib=%.1f gazetteer_mb_per_s=%.1f "
 	       "hs_mb_per_s=%.1f hs_raw_matches=%llu matches=%llu agree=%s\n",
 	       names.n, texts.bytes.len, gazetteer_build, gazetteer_rss, hs_compile,
 	       (double)db_bytes / 1e6, hs_rss, mb / gz[RUNS / 2], mb / hs[RUNS / 2],
