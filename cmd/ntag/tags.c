@@ -1071,13 +1071,23 @@ static void add_json_span(struct buf *out, bool after, size_t start, size_t end)
 	buf_addc(out, ']');
 }
 
+/* The arrays a counting sort of mentions by group takes: on the stack
+ * for the few of most records, else from the heap (freed by the caller
+ * when it is not few). */
+enum { FEW_GROUPED = 64 };
+
+static size_t *grouping(size_t *few, size_t n)
+{
+	return n <= FEW_GROUPED ? few : xmalloc(n * sizeof *few);
+}
+
 void span_groups_json(const struct span_groups *g, const char *name, struct buf *out)
 {
 	/* the mentions by group, each group's in text order (a counting
 	 * sort): a long text's thousands of dates are not each looked for
 	 * among all the mentions; at[i] ends group i's */
-	size_t *at = xmalloc((g->n + 1) * sizeof *at);
-	size_t *order = xmalloc((g->n_spans / 3 + 1) * sizeof *order);
+	size_t at_few[FEW_GROUPED], order_few[FEW_GROUPED];
+	size_t *at = grouping(at_few, g->n), *order = grouping(order_few, g->n_spans / 3);
 	for (size_t i = 0, sum = 0; i < g->n; i++) {
 		at[i] = sum;
 		sum += g->items[i].count;
@@ -1099,8 +1109,10 @@ void span_groups_json(const struct span_groups *g, const char *name, struct buf 
 		buf_adds(out, "]}");
 	}
 	buf_addc(out, ']');
-	free(at);
-	free(order);
+	if (at != at_few)
+		free(at);
+	if (order != order_few)
+		free(order);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -1185,8 +1197,8 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 		static const char *const keys[] = {"people", "orgs", "entities"};
 		/* the mentions by name, each name's in text order (a counting
 		 * sort); at[x] ends name x's */
-		size_t *at = xmalloc((t->n_found + 1) * sizeof *at);
-		size_t *order = xmalloc((t->n_mentions + 1) * sizeof *order);
+		size_t at_few[FEW_GROUPED], order_few[FEW_GROUPED];
+		size_t *at = grouping(at_few, t->n_found), *order = grouping(order_few, t->n_mentions);
 		for (size_t x = 0, sum = 0; x < t->n_found; x++) {
 			at[x] = sum;
 			sum += t->found[x].count;
@@ -1225,8 +1237,10 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 			}
 			buf_addc(out, ']');
 		}
-		free(at);
-		free(order);
+		if (at != at_few)
+			free(at);
+		if (order != order_few)
+			free(order);
 	}
 	if (t->on & TAG_QUOTES) {
 		buf_adds(out, first ? "\"quotes\":[" : ",\"quotes\":[");
