@@ -248,10 +248,10 @@ test_bad_and_odd_input() {
 test_a_long_record_of_many_people_quotes_and_dates() {
 	# One line of 40000 paragraphs' worth (7 MB): 40000 titled people, each
 	# named again with another title and by surname, 80000 quotes (half
-	# "he added"), 40000 dates. Each mention, name and date is looked up
-	# among all those before it: done by a search through them, it took
-	# many minutes, not a second. The time limit is for a run that would
-	# not end, not a measure of speed.
+	# "he added"), 40000 dates. When each mention, name and date was
+	# looked for through all those found before it, this took many
+	# minutes, not a second. The time limit is for a run that would not
+	# end, not a measure of speed.
 	python3 - >"$WORK/long" <<'PY'
 import json
 def name(k):
