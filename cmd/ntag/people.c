@@ -431,15 +431,8 @@ static void add_mention(struct match_ctx *c, uint32_t name, size_t start, size_t
  * last ends last. */
 static bool overlaps(const struct mention *m, size_t from, size_t to, size_t start, size_t end)
 {
-	size_t lo = from, hi = to;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m[mid].start < end)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > from && m[lo - 1].end > start;
+	size_t after = mentions_from(m, from, to, end);
+	return after > from && m[after - 1].end > start;
 }
 
 /* Whether [start, end) (code points) overlaps a mention found before. */

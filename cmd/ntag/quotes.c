@@ -116,20 +116,12 @@ struct quote {
 
 /* The first person the people tagger found in [from, to) (bytes), as an
  * index into tags.found; -1 if none. The mentions are in the order of
- * their starts: the first that starts at from or after is found by
- * halving. */
+ * their starts. */
 static int person_in(const struct tags *t, struct utf8_cursor *pl, size_t from, size_t to)
 {
 	size_t cf = utf8_cursor_cp(pl, from), ct = utf8_cursor_cp(pl, to);
-	size_t lo = 0, hi = t->n_mentions;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->mentions[mid].start < cf)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < t->n_mentions && t->mentions[i].start < ct; i++) {
+	for (size_t i = mentions_from(t->mentions, 0, t->n_mentions, cf);
+	     i < t->n_mentions && t->mentions[i].start < ct; i++) {
 		const struct mention *m = &t->mentions[i];
 		if (m->end <= ct && t->found[m->name].label == LABEL_PERSON)
 			return (int)m->name;

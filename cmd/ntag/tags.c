@@ -1071,6 +1071,18 @@ static void add_json_span(struct buf *out, bool after, size_t start, size_t end)
 	buf_addc(out, ']');
 }
 
+size_t mentions_from(const struct mention *m, size_t from, size_t to, size_t at)
+{
+	while (from < to) {
+		size_t mid = from + (to - from) / 2;
+		if (m[mid].start < at)
+			from = mid + 1;
+		else
+			to = mid;
+	}
+	return from;
+}
+
 /* The arrays a counting sort of mentions by group takes: on the stack
  * for the few of most records, else from the heap (freed by the caller
  * when it is not few). */

@@ -62,6 +62,10 @@ struct mention {
 	size_t start, end;
 };
 
+/* The first of the mentions m[from, to), in the order of their starts,
+ * that starts at or after at (found by halving); to when none does. */
+size_t mentions_from(const struct mention *m, size_t from, size_t to, size_t at);
+
 /* Parses a comma-separated list of tagger names; returns the bits, or -1
  * naming the one it does not know in *bad (and its length). */
 int taggers_parse(const char *list, const char **bad, size_t *bad_len);
