@@ -63,6 +63,16 @@ void set_code(char dst[4], const char *code)
 // independent of whatever follows the caller's text.
 constexpr size_t kPad = 8;
 
+// The copy, kept from one call to the next in each thread (a malloc and a
+// free less a call), unless it grew past a megabyte for a long text.
+thread_local std::string copy_buffer;
+
+void release_copy()
+{
+	if (copy_buffer.capacity() > (1u << 20))
+		std::string().swap(copy_buffer);
+}
+
 // Copies p[0..n) into *copy, padded, with each byte sequence CLD2 would
 // refuse blanked to spaces, so that offsets stay those of p; returns the
 // copy's bytes.
@@ -140,20 +150,18 @@ bool detect(const char *utf8, size_t n, struct langid_result *r)
 	if (n > static_cast<size_t>(INT_MAX))
 		return false;
 	int len = static_cast<int>(n);
-	std::string copy;
-	const char *text = cld2_text(utf8, len, &copy);
+	const char *text = cld2_text(utf8, len, &copy_buffer);
 
 	CLD2::Language lang3[3];
 	int percent3[3];
 	double normalized3[3];
 	CLD2::ResultChunkVector chunks;
-	int text_bytes = 0, valid_prefix = 0;
+	int text_bytes = 0;
 	bool reliable = false;
-	CLD2::ExtDetectLanguageSummaryCheckUTF8(text, len, true, nullptr, 0, lang3, percent3,
-						normalized3, &chunks, &text_bytes, &reliable,
-						&valid_prefix);
-	if (valid_prefix != len) // cannot happen after cld2_text
-		return false;
+	// The copy is interchange-valid: the entry point that would check it
+	// again (ExtDetectLanguageSummaryCheckUTF8) is not needed.
+	CLD2::ExtDetectLanguageSummary(text, len, true, nullptr, 0, lang3, percent3, normalized3,
+				       &chunks, &text_bytes, &reliable);
 	r->text_bytes = static_cast<size_t>(text_bytes > 0 ? text_bytes : 0);
 
 	// CLD2's top three, mapped; a language mapped twice (zh, zh-Hant) is one.
@@ -229,19 +237,16 @@ bool detect(const char *utf8, size_t n, struct langid_result *r)
 }
 
 // CLD2's top language by letters (not its summary, see langid_detect) in
-// the given mode, or "un".
+// the given mode, or "un", for a text made interchange-valid by cld2_text.
 const char *top_language(const char *text, int len, int flags, int *percent, bool *reliable)
 {
 	CLD2::Language lang3[3];
 	int percent3[3];
 	double normalized3[3];
-	int text_bytes = 0, valid_prefix = 0;
+	int text_bytes = 0;
 	bool is_reliable = false;
-	CLD2::ExtDetectLanguageSummaryCheckUTF8(text, len, true, nullptr, flags, lang3, percent3,
-						normalized3, nullptr, &text_bytes, &is_reliable,
-						&valid_prefix);
-	if (valid_prefix != len)
-		return "un";
+	CLD2::ExtDetectLanguageSummary(text, len, true, nullptr, flags, lang3, percent3, normalized3,
+				       nullptr, &text_bytes, &is_reliable);
 	for (int i = 0; i < 3; i++) {
 		const char *code = iso_code(lang3[i]);
 		if (strcmp(code, "un") != 0 && percent3[i] > 0) {
@@ -258,8 +263,7 @@ const char *detect_short(const char *utf8, size_t n, int *percent, bool *reliabl
 	if (n == 0 || n > static_cast<size_t>(INT_MAX))
 		return "un";
 	int len = static_cast<int>(n);
-	std::string copy;
-	const char *text = cld2_text(utf8, len, &copy);
+	const char *text = cld2_text(utf8, len, &copy_buffer);
 	// CLD2's normal mode first, for its reliability; its best-effort mode
 	// answers more short texts, but calls nearly all of them reliable.
 	const char *code = top_language(text, len, 0, percent, reliable);
@@ -289,13 +293,15 @@ extern "C" void langid_free(struct langid_result *r)
 
 extern "C" bool langid_detect(const char *utf8, size_t n, struct langid_result *r)
 {
+	bool ok = false;
 	try {
-		if (detect(utf8, n, r))
-			return true;
+		ok = detect(utf8, n, r);
 	} catch (...) {
 	}
-	reset(r);
-	return false;
+	release_copy();
+	if (!ok)
+		reset(r);
+	return ok;
 }
 
 extern "C" const char *langid_detect_short(const char *utf8, size_t n, int *percent,
@@ -311,8 +317,11 @@ extern "C" const char *langid_detect_short(const char *utf8, size_t n, int *perc
 	try {
 		code = detect_short(utf8, n, &p, &rel);
 	} catch (...) {
-		return "un";
+		code = "un";
+		p = 0;
+		rel = false;
 	}
+	release_copy();
 	if (percent)
 		*percent = p;
 	if (reliable)
