@@ -41,12 +41,44 @@ void diag_set_quiet(bool quiet)
 	is_quiet = quiet;
 }
 
+/* Where this thread's messages go instead of stderr (diag_capture). */
+static _Thread_local struct buf *captured;
+
+void diag_capture(struct buf *b)
+{
+	captured = b;
+}
+
+void diag_emit(const char *text, size_t n)
+{
+	if (n == 0)
+		return;
+	if (is_progress_drawn) {
+		fputs("\r\033[K", stderr);
+		is_progress_drawn = false;
+	}
+	fwrite(text, 1, n, stderr);
+}
+
 static void vreport(const char *file, uint64_t line, const char *fmt, va_list ap)
 {
 	/* One fprintf per message so that lines from concurrent programs on one
 	 * terminal do not interleave mid-line. */
 	char msg[4096];
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (captured) {
+		buf_adds(captured, progname);
+		buf_adds(captured, ": ");
+		if (file) {
+			buf_adds(captured, file);
+			if (line)
+				buf_printf(captured, ":%llu", (unsigned long long)line);
+			buf_adds(captured, ": ");
+		}
+		buf_adds(captured, msg);
+		buf_addc(captured, '\n');
+		return;
+	}
 	if (is_progress_drawn) {
 		fputs("\r\033[K", stderr);
 		is_progress_drawn = false;
@@ -104,6 +136,7 @@ static void remove_temps(void)
 
 _Noreturn void die(const char *fmt, ...)
 {
+	captured = NULL; /* a dying worker's message is printed */
 	va_list ap;
 	va_start(ap, fmt);
 	vreport(NULL, 0, fmt, ap);

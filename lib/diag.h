@@ -2,6 +2,7 @@
 #define NEWSUTILS_DIAG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* diag is the one library module that prints and exits: every message a
@@ -31,6 +32,15 @@ _Noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 
 /* Handles a failed write to name: on EPIPE dies quietly by SIGPIPE, as a
  * filter in a pipeline should; otherwise dies with the error. */
 _Noreturn void die_write(const char *name, int err);
+
+/* With b set, this thread's warnings and reports are appended to b,
+ * as they would be printed, instead of going to stderr (a worker's
+ * messages, printed later in input order); NULL ends it. die and
+ * die_usage still print at once. */
+struct buf;
+void diag_capture(struct buf *b);
+/* Prints messages captured by diag_capture. */
+void diag_emit(const char *text, size_t n);
 
 /* Registers a path to unlink if the program dies or is interrupted before
  * diag_forget_temp is called for it (atomic output's temporary files). */

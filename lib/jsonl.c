@@ -39,22 +39,95 @@ static bool next_input(struct jsonl *j)
 	}
 }
 
-static void reject(struct jsonl *j, const char *reason, const char *line, size_t len,
+static void reject(struct jsonl_sink *k, const char *reason, const char *line, size_t len,
 		   bool has_newline)
 {
-	j->had_error = true;
-	stats_add(j->stats, NULL, "rejected", 1);
-	stats_add(j->stats, "rejected_reasons", reason, 1);
-	if (j->rejects) {
-		if (writer_write(j->rejects, line, len) < 0 ||
-		    (has_newline && writer_write(j->rejects, "\n", 1) < 0))
-			die_write(writer_name(j->rejects), writer_errno(j->rejects));
+	k->had_error = true;
+	stats_add(k->stats, NULL, "rejected", 1);
+	stats_add(k->stats, "rejected_reasons", reason, 1);
+	if (k->rejects_buf) {
+		buf_add(k->rejects_buf, line, len);
+		if (has_newline)
+			buf_addc(k->rejects_buf, '\n');
+	} else if (k->rejects) {
+		if (writer_write(k->rejects, line, len) < 0 ||
+		    (has_newline && writer_write(k->rejects, "\n", 1) < 0))
+			die_write(writer_name(k->rejects), writer_errno(k->rejects));
 	}
 }
 
 static bool has_string(struct record *r, const char *key)
 {
 	return record_type(r, key) == JSON_STRING;
+}
+
+struct record *jsonl_record(struct record *r, const char *name, uint64_t line_no,
+			    const char *line, size_t len, bool has_newline, struct jsonl_sink *k)
+{
+	stats_add(k->stats, NULL, "records_in", 1);
+	struct json_error err;
+	if (!record_parse(r, line, len, &err)) {
+		if (!has_newline) {
+			report_at(name, line_no, "truncated record at the end of the input "
+				 "(no newline; %s at byte %zu)", err.message, err.offset + 1);
+			reject(k, "truncated", line, len, has_newline);
+		} else {
+			report_at(name, line_no, "invalid record: %s at byte %zu", err.message,
+				 err.offset + 1);
+			reject(k, "invalid-json", line, len, has_newline);
+		}
+		return NULL;
+	}
+	if (!has_string(r, "id")) {
+		report_at(name, line_no, "record has no string \"id\"");
+		reject(k, "missing-id", line, len, has_newline);
+		return NULL;
+	}
+	if (!has_string(r, "text")) {
+		report_at(name, line_no, "record has no string \"text\"");
+		reject(k, "missing-text", line, len, has_newline);
+		return NULL;
+	}
+	return r;
+}
+
+bool jsonl_is_blank(const char *line, size_t len)
+{
+	size_t k = 0;
+	while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
+		k++;
+	return k == len;
+}
+
+bool jsonl_open_next(struct jsonl *j)
+{
+	return next_input(j);
+}
+
+int jsonl_line(struct jsonl *j, const char **line, size_t *len, bool *has_newline)
+{
+	if (!j->in)
+		return 0;
+	for (;;) {
+		int rc = reader_getline(j->in, line, len, has_newline);
+		if (rc < 0) {
+			report_at(reader_name(j->in), j->line + 1, "read error: %s",
+				 reader_error(j->in));
+			stats_add(j->stats, NULL, "inputs_failed", 1);
+			j->had_error = true;
+		}
+		if (rc <= 0) {
+			j->raw_done += reader_raw_offset(j->in);
+			reader_close(j->in);
+			j->in = NULL;
+			return 0;
+		}
+		j->line++;
+		j->bytes += *len + *has_newline;
+		/* Blank lines separate nothing in JSON Lines; pass over them. */
+		if (!jsonl_is_blank(*line, *len))
+			return 1;
+	}
 }
 
 struct record *jsonl_next(struct jsonl *j)
@@ -65,55 +138,14 @@ struct record *jsonl_next(struct jsonl *j)
 		const char *line;
 		size_t len;
 		bool has_newline;
-		int rc = reader_getline(j->in, &line, &len, &has_newline);
-		if (rc < 0) {
-			report_at(reader_name(j->in), j->line + 1, "read error: %s",
-				 reader_error(j->in));
-			stats_add(j->stats, NULL, "inputs_failed", 1);
-			j->had_error = true;
-			if (!next_input(j))
-				return NULL;
+		if (!jsonl_line(j, &line, &len, &has_newline))
 			continue;
-		}
-		if (rc == 0) {
-			if (!next_input(j))
-				return NULL;
-			continue;
-		}
-		j->line++;
-		j->bytes += len + has_newline;
-		/* Blank lines separate nothing in JSON Lines; pass over them. */
-		size_t k = 0;
-		while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
-			k++;
-		if (k == len)
-			continue;
-		stats_add(j->stats, NULL, "records_in", 1);
-		struct json_error err;
-		const char *name = reader_name(j->in);
-		if (!record_parse(&j->record, line, len, &err)) {
-			if (!has_newline) {
-				report_at(name, j->line, "truncated record at the end of the input "
-					 "(no newline; %s at byte %zu)", err.message, err.offset + 1);
-				reject(j, "truncated", line, len, has_newline);
-			} else {
-				report_at(name, j->line, "invalid record: %s at byte %zu",
-					 err.message, err.offset + 1);
-				reject(j, "invalid-json", line, len, has_newline);
-			}
-			continue;
-		}
-		if (!has_string(&j->record, "id")) {
-			report_at(name, j->line, "record has no string \"id\"");
-			reject(j, "missing-id", line, len, has_newline);
-			continue;
-		}
-		if (!has_string(&j->record, "text")) {
-			report_at(name, j->line, "record has no string \"text\"");
-			reject(j, "missing-text", line, len, has_newline);
-			continue;
-		}
-		return &j->record;
+		struct jsonl_sink sink = {j->stats, j->rejects, NULL, false};
+		struct record *r = jsonl_record(&j->record, reader_name(j->in), j->line, line, len,
+						has_newline, &sink);
+		j->had_error |= sink.had_error;
+		if (r)
+			return r;
 	}
 }
 

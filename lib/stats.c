@@ -45,6 +45,12 @@ void stats_add(struct stats *s, const char *group, const char *key, uint64_t n)
 	c->value += n;
 }
 
+void stats_merge(struct stats *dst, const struct stats *src)
+{
+	for (size_t i = 0; i < src->count; i++)
+		stats_add(dst, src->counters[i].group, src->counters[i].key, src->counters[i].value);
+}
+
 uint64_t stats_get(const struct stats *s, const char *group, const char *key)
 {
 	const struct stats_counter *c = find(s, group, key);

@@ -54,6 +54,49 @@ static void test_messages(void)
 	buf_free(&err);
 }
 
+/* Captured messages are kept as they would be printed, and printed by
+ * diag_emit; a thread that does not capture still prints. */
+static void test_capture(void)
+{
+	struct buf err = {0}, kept = {0};
+	unit_capture_begin();
+	warn("before");
+	diag_capture(&kept);
+	warn("plain %d", 1);
+	warn_at("file.jsonl", 12, "at %s", "line");
+	report_at("file.jsonl", 0, "no line");
+	diag_set_quiet(true);
+	warn("hidden");
+	report("shown when quiet");
+	diag_set_quiet(false);
+	diag_capture(NULL);
+	warn("after");
+	diag_emit(kept.data, kept.len);
+	unit_capture_end(&err);
+	CHECK_BUF(kept,
+		  "test_diag: plain 1\n"
+		  "test_diag: file.jsonl:12: at line\n"
+		  "test_diag: file.jsonl: no line\n"
+		  "test_diag: shown when quiet\n",
+		  "captured messages should be as printed, warnings hidden when quiet");
+	CHECK_BUF(err,
+		  "test_diag: before\n"
+		  "test_diag: after\n"
+		  "test_diag: plain 1\n"
+		  "test_diag: file.jsonl:12: at line\n"
+		  "test_diag: file.jsonl: no line\n"
+		  "test_diag: shown when quiet\n",
+		  "only messages not captured should be printed, then what diag_emit prints");
+	buf_free(&err);
+	buf_free(&kept);
+}
+
+static void call_die_captured(void *p)
+{
+	diag_capture(p);
+	die("boom %d", 7);
+}
+
 static void call_die(void *p)
 {
 	const char *tracked = p;
@@ -77,6 +120,17 @@ static void test_die(void)
 	unlink(path);
 	free(path);
 	buf_free(&err);
+}
+
+/* A worker that dies says why, though it captures its messages. */
+static void test_die_captured(void)
+{
+	struct buf err = {0}, kept = {0};
+	int status = unit_fork(call_die_captured, &kept, &err);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == STATUS_FAILURE, "die should exit with status 1");
+	CHECK_BUF(err, "test_diag: boom 7\n", "die should print its message though messages are captured");
+	buf_free(&err);
+	buf_free(&kept);
 }
 
 static void call_die_after_forget(void *p)
@@ -202,6 +256,6 @@ static void test_close_stdout(void)
 }
 
 UNIT_MAIN(UNIT_TEST(test_progname), UNIT_TEST(test_strerror), UNIT_TEST(test_messages),
-	  UNIT_TEST(test_die), UNIT_TEST(test_forget_temp), UNIT_TEST(test_die_usage),
+	  UNIT_TEST(test_capture), UNIT_TEST(test_die_captured), UNIT_TEST(test_die), UNIT_TEST(test_forget_temp), UNIT_TEST(test_die_usage),
 	  UNIT_TEST(test_die_write), UNIT_TEST(test_signal_removes_temp),
 	  UNIT_TEST(test_close_stdout))

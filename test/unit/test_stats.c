@@ -124,6 +124,51 @@ static void test_write_error(void)
 	stats_free(&s);
 }
 
-UNIT_MAIN(UNIT_TEST(test_empty), UNIT_TEST(test_order_and_groups),
+/* Counts of the parts of a run, merged in order, give the summary of the
+ * whole run counted at once: the same values, the keys in the same order. */
+static void test_merge(void)
+{
+	static const struct {
+		const char *group, *key;
+	} adds[] = {
+		{NULL, "records_in"}, {"languages", "en"}, {NULL, "rejected"}, {"languages", "tr"},
+		{"rejected_reasons", "invalid-json"}, {"languages", "en"}, {NULL, "records_in"},
+		{"languages", "de"}, {NULL, "dropped"}, {"rejected_reasons", "missing-id"},
+		{"languages", "tr"}, {NULL, "records_in"},
+	};
+	size_t n = sizeof adds / sizeof *adds;
+	struct buf whole_line = {0}, merged_line = {0};
+	struct stats whole;
+	stats_init(&whole, "t");
+	stats_add(&whole, NULL, "records_out", 0);
+	for (size_t i = 0; i < n; i++)
+		stats_add(&whole, adds[i].group, adds[i].key, i + 1);
+	summary(&whole, &whole_line);
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct stats merged, part[2];
+		stats_init(&merged, "t");
+		stats_add(&merged, NULL, "records_out", 0);
+		for (size_t p = 0; p < 2; p++)
+			stats_init(&part[p], "t");
+		for (size_t i = 0; i < n; i++)
+			stats_add(&part[i >= cut], adds[i].group, adds[i].key, i + 1);
+		for (size_t p = 0; p < 2; p++)
+			stats_merge(&merged, &part[p]);
+		buf_clear(&merged_line);
+		summary(&merged, &merged_line);
+		CHECK(merged_line.len == whole_line.len &&
+			      memcmp(merged_line.data, whole_line.data, whole_line.len) == 0,
+		      "two parts cut at %zu, merged, should give the whole summary:\n%.*s\n%.*s", cut,
+		      (int)merged_line.len, merged_line.data, (int)whole_line.len, whole_line.data);
+		for (size_t p = 0; p < 2; p++)
+			stats_free(&part[p]);
+		stats_free(&merged);
+	}
+	buf_free(&whole_line);
+	buf_free(&merged_line);
+	stats_free(&whole);
+}
+
+UNIT_MAIN(UNIT_TEST(test_empty), UNIT_TEST(test_merge), UNIT_TEST(test_order_and_groups),
 	  UNIT_TEST(test_escaping_and_big_values), UNIT_TEST(test_many_counters),
 	  UNIT_TEST(test_write_error))
