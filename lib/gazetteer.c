@@ -653,6 +653,11 @@ static const struct gazetteer *built(const struct gazetteer *gc)
 	return g;
 }
 
+void gazetteer_prepare(struct gazetteer *g)
+{
+	built(g);
+}
+
 static void add_word(struct gazetteer_words *words, const struct gazetteer_word *w)
 {
 	if (words->count == words->cap) {

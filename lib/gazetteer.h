@@ -33,6 +33,10 @@ bool gazetteer_add(struct gazetteer *g, const char *folded, size_t n, uint32_t v
 /* Lowers the most bytes of names g holds (4 GiB) to bytes: adds past it
  * fail as they would past 4 GiB. */
 void gazetteer_limit(struct gazetteer *g, size_t bytes);
+/* Builds the table and filters now, as the first match after an add
+ * would: a gazetteer matched in several threads at once is prepared
+ * first, and not added to while they match. */
+void gazetteer_prepare(struct gazetteer *g);
 /* Names in the gazetteer. */
 size_t gazetteer_size(const struct gazetteer *g);
 

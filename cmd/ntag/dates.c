@@ -54,6 +54,8 @@ static void names_init(void)
 		gazetteer_add(names, words[i].name, strlen(words[i].name), words[i].value);
 	for (size_t i = 0; i < sizeof relative / sizeof *relative; i++)
 		gazetteer_add(relatives, relative[i].name, strlen(relative[i].name), relative[i].value);
+	gazetteer_prepare(names);
+	gazetteer_prepare(relatives);
 }
 
 /* ---- calendar ------------------------------------------------------------ */

@@ -297,6 +297,7 @@ struct people *people_load(const char *const *files, size_t count)
 		fclose(f);
 	}
 	fold_free(&folded);
+	gazetteer_prepare(p->names); /* before the threads match it */
 	return p;
 }
 
@@ -342,6 +343,7 @@ static void titles_init(void)
 		gazetteer_add(titles, folded.data, folded.len, 0);
 	}
 	buf_free(&folded);
+	gazetteer_prepare(titles);
 }
 
 /* ---- tagging ---------------------------------------------------------------- */

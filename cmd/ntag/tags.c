@@ -911,6 +911,7 @@ enum { NO_COUNTRY = UINT32_MAX };
 static struct gazetteer *countries;
 static char (*country_codes)[3];
 static size_t n_country_codes;
+static pthread_once_t countries_once = PTHREAD_ONCE_INIT;
 
 static void countries_init(void)
 {
@@ -935,6 +936,7 @@ static void countries_init(void)
 		gazetteer_add(countries, folded.data, folded.len, value);
 	}
 	buf_free(&folded);
+	gazetteer_prepare(countries);
 }
 
 static void found_place(void *ctx, const struct gazetteer_match *m)
@@ -961,8 +963,7 @@ static void found_place(void *ctx, const struct gazetteer_match *m)
 
 void tag_places(struct tags *t, const char *text, size_t n)
 {
-	if (!countries)
-		countries_init();
+	pthread_once(&countries_once, countries_init);
 	span_groups_clear(&t->countries);
 	tags_capitals(t, text, n);
 	gazetteer_match_listed(countries, &t->fold, &t->capitals, found_place, t);
