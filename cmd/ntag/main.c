@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "dates.h"
 #include "diag.h"
@@ -19,6 +20,7 @@ enum {
 	OPT_KEEP,
 	OPT_DROP,
 	OPT_GAZETTEER,
+	OPT_JOBS,
 };
 
 static const struct cli_option options[] = {
@@ -29,6 +31,7 @@ static const struct cli_option options[] = {
 	{"drop", 0, "EXPR", "leave out the records for which EXPR holds (words<50)", OPT_DROP},
 	{"gazetteer", 'g', "FILE", "people and organisations to find (turns on the people tagger)",
 	 OPT_GAZETTEER},
+	{"jobs", 'j', "N", "threads to tag with (default: the cores this process may use)", OPT_JOBS},
 	{NULL, 0, NULL, NULL, 0},
 };
 
@@ -40,6 +43,7 @@ struct args {
 	size_t n_keep, n_drop;
 	const char **gazetteers;
 	size_t n_gazetteers;
+	unsigned jobs; /* 0: batch_cores() */
 };
 
 static void on_option(void *ctx, int id, const char *arg)
@@ -60,6 +64,7 @@ static void on_option(void *ctx, int id, const char *arg)
 	case OPT_KEEP: cli_list_add(&a->keep, &a->n_keep, arg); break;
 	case OPT_DROP: cli_list_add(&a->drop, &a->n_drop, arg); break;
 	case OPT_GAZETTEER: cli_list_add(&a->gazetteers, &a->n_gazetteers, arg); break;
+	case OPT_JOBS: a->jobs = (unsigned)cli_parse_uint("--jobs", arg, 1, 1024); break;
 	}
 }
 
@@ -77,6 +82,89 @@ static struct expr **parse_all(const char *option, const char **src, size_t n,
 		*on |= expr_taggers(out[i]);
 	}
 	return out;
+}
+
+/* What every thread tags with, read only. */
+struct run {
+	unsigned on;
+	const struct people *people;
+	struct expr **keep;
+	size_t n_keep;
+	struct expr **drop;
+	size_t n_drop;
+};
+
+struct worker {
+	const struct run *run;
+	struct tags tags;
+	struct buf json;
+};
+
+static void *worker_start(void *arg)
+{
+	struct worker *w = xcalloc(1, sizeof *w);
+	w->run = arg;
+	tags_init(&w->tags, w->run->on);
+	return w;
+}
+
+static void worker_finish(void *state)
+{
+	struct worker *w = state;
+	tags_free(&w->tags);
+	buf_free(&w->json);
+	free(w);
+}
+
+/* Tags the records of b, and writes those kept. */
+static void worker_tag(void *state, struct batch *b)
+{
+	struct worker *w = state;
+	const struct run *run = w->run;
+	unsigned on = run->on;
+	struct tags *tags = &w->tags;
+	struct stats *stats = batch_stats(b);
+	struct record *r;
+	while ((r = batch_next(b))) {
+		tags_begin(tags);
+		const char *text;
+		size_t n;
+		record_get_string(r, "text", &text, &n);
+		if (on & TAG_PARAGRAPHS)
+			tag_paragraphs(tags, text, n);
+		else if (on & TAG_LANG)
+			tag_lang(tags, text, n);
+		if (on & TAG_QUALITY)
+			tag_quality(tags, text, n);
+		if (on & TAG_OUTLET)
+			tag_outlet(tags, r, text, n);
+		/* people first: their walk over every word lists the
+		 * capitalised ones for places and dates */
+		if (on & TAG_PEOPLE)
+			tag_people(tags, run->people, text, n);
+		if (on & TAG_PLACES)
+			tag_places(tags, text, n);
+		if (on & TAG_DATES)
+			tag_dates(tags, r, text, n);
+		if (on & TAG_QUOTES)
+			tag_quotes(tags, text, n);
+		bool wanted = true;
+		for (size_t i = 0; i < run->n_keep && wanted; i++)
+			wanted = expr_eval(run->keep[i], tags);
+		for (size_t i = 0; i < run->n_drop && wanted; i++)
+			wanted = !expr_eval(run->drop[i], tags);
+		if (on & TAG_LANG)
+			stats_add(stats, "languages", tags->lang, 1);
+		if (!wanted) {
+			stats_add(stats, NULL, "dropped", 1);
+			continue;
+		}
+		if (on & TAG_LANG)
+			record_set_string(r, "lang", tags->lang, strlen(tags->lang));
+		tags_json(tags, text, &w->json);
+		record_set_raw(r, "tags", w->json.data, w->json.len);
+		record_serialize(r, batch_out(b));
+	}
 }
 
 int main(int argc, char **argv)
@@ -122,68 +210,31 @@ int main(int argc, char **argv)
 	progress_init(&progress, cli.progress);
 
 	struct people *people = on & TAG_PEOPLE ? people_load(args.gazetteers, args.n_gazetteers) : NULL;
-	struct tags tags;
-	tags_init(&tags, on);
-	struct buf json = {0}, line = {0};
-	struct jsonl in;
-	jsonl_open(&in, cli.files, cli.file_count, &stats, rejects);
-	uint64_t records = 0, written = 0;
-	struct record *r;
-	while ((r = jsonl_next(&in))) {
-		records++;
-		tags_begin(&tags);
-		const char *text;
-		size_t n;
-		record_get_string(r, "text", &text, &n);
-		if (on & TAG_PARAGRAPHS)
-			tag_paragraphs(&tags, text, n);
-		else if (on & TAG_LANG)
-			tag_lang(&tags, text, n);
-		if (on & TAG_QUALITY)
-			tag_quality(&tags, text, n);
-		if (on & TAG_OUTLET)
-			tag_outlet(&tags, r, text, n);
-		/* people first: their walk over every word lists the
-		 * capitalised ones for places and dates */
-		if (on & TAG_PEOPLE)
-			tag_people(&tags, people, text, n);
-		if (on & TAG_PLACES)
-			tag_places(&tags, text, n);
-		if (on & TAG_DATES)
-			tag_dates(&tags, r, text, n);
-		if (on & TAG_QUOTES)
-			tag_quotes(&tags, text, n);
-		bool wanted = true;
-		for (size_t i = 0; i < args.n_keep && wanted; i++)
-			wanted = expr_eval(keep[i], &tags);
-		for (size_t i = 0; i < args.n_drop && wanted; i++)
-			wanted = !expr_eval(drop[i], &tags);
-		if (on & TAG_LANG)
-			stats_add(&stats, "languages", tags.lang, 1);
-		if (!wanted) {
-			stats_add(&stats, NULL, "dropped", 1);
-		} else {
-			if (on & TAG_LANG)
-				record_set_string(r, "lang", tags.lang, strlen(tags.lang));
-			tags_json(&tags, text, &json);
-			record_set_raw(r, "tags", json.data, json.len);
-			buf_clear(&line);
-			record_serialize(r, &line);
-			cli_write(out, line.data, line.len);
-			written++;
-		}
-		progress_update(&progress, records, in.bytes, jsonl_raw_offset(&in), 0);
-	}
+	struct run run = {on, people, keep, args.n_keep, drop, args.n_drop};
+	unsigned jobs = args.jobs ? args.jobs : batch_cores();
+	struct batch_job job = {
+		.threads = jobs,
+		.files = cli.files,
+		.file_count = cli.file_count,
+		.stats = &stats,
+		.out = out,
+		.rejects = rejects,
+		.progress = &progress,
+		.start = worker_start,
+		.work = worker_tag,
+		.finish = worker_finish,
+		.arg = &run,
+	};
+	bool had_error = batch_run(&job);
 	progress_end(&progress);
-	stats_add(&stats, NULL, "records_out", written);
-	bool had_error = in.had_error;
-	jsonl_close(&in);
+	stats_add(&stats, NULL, "records_out", stats_get(&stats, NULL, "records_in") -
+						  stats_get(&stats, NULL, "rejected") -
+						  stats_get(&stats, NULL, "dropped"));
 	cli_close_output(out);
 	if (rejects)
 		cli_close_output(rejects);
 	cli_write_stats(&cli, &stats);
 	stats_free(&stats);
-	tags_free(&tags);
 	people_free(people);
 	free(args.gazetteers);
 	for (size_t i = 0; i < args.n_keep; i++)
@@ -194,8 +245,6 @@ int main(int argc, char **argv)
 	free(drop);
 	free(args.keep);
 	free(args.drop);
-	buf_free(&json);
-	buf_free(&line);
 	diag_close_stdout();
 	return had_error ? STATUS_FAILURE : STATUS_OK;
 }

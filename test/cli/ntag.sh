@@ -245,6 +245,54 @@ test_bad_and_odd_input() {
 		"$(jq -r 'select(.id == "long") | [.tags.countries[].count | tostring] | join(" ")' "$WORK/out")"
 }
 
+# Records in many batches of lines (a batch is at most 4096 lines), with
+# bad lines, blank lines, a damaged input and one that is not there among
+# them: with any number of threads, what ntag writes, rejects, says and
+# counts is what one thread gives, in the same order.
+test_threads_give_what_one_thread_gives() {
+	awk 'BEGIN {
+		split("the minister said on Monday that talks with Turkey and Germany went on in Ankara", w, " ")
+		srand(7)
+		for (i = 0; i < 10000; i++) {
+			if (i % 1237 == 5) { printf "{\"id\":\"bad%d\",\"text\":\n", i; continue }
+			if (i % 2999 == 7) { printf "{\"id\":\"none%d\"}\n", i; continue }
+			if (i % 1500 == 3) { print ""; continue }
+			t = "Record " i ":"
+			n = 3 + int(rand() * 25)
+			for (k = 0; k < n; k++)
+				t = t " " w[1 + int(rand() * 14)]
+			printf "{\"id\":\"r%d\",\"text\":\"%s.\"}\n", i, t
+		}
+	}' >"$WORK/many.jsonl"
+	gzip -c "$WORK/many.jsonl" >"$WORK/many.gz"
+	head -c "$(($(wc -c <"$WORK/many.gz") * 2 / 3))" "$WORK/many.gz" >"$WORK/cut.gz"
+	local inputs=("$WORK/many.jsonl" "$WORK/cut.gz" "$WORK/absent.jsonl" "$WORK/many.gz")
+	local j
+	for j in 1 2 3 8; do
+		"$P" -j "$j" -t lang,quality,places,dates --drop 'words<10' --stats="$WORK/stats.$j" \
+			--rejects "$WORK/rejects.$j" "${inputs[@]}" >"$WORK/out.$j" 2>"$WORK/err.$j"
+		assertEquals "-j $j: a failed input makes the status 1" 1 $?
+	done
+	assertEquals "every record written, rejected or dropped" true \
+		"$(jq '.records_in == .records_out + .rejected + .dropped and .dropped > 0' "$WORK/stats.1")"
+	assertEquals "every rejected line kept" "$(jq .rejected "$WORK/stats.1")" "$(wc -l <"$WORK/rejects.1")"
+	assertEquals "one read error" 1 "$(grep -c 'cut.gz:[0-9]*: read error' "$WORK/err.1")"
+	assertTrue "the read error after the cut input's bad lines" \
+		"grep cut.gz '$WORK/err.1' | tail -n 1 | grep -q 'read error'"
+	assertTrue "the absent input next" \
+		"grep -A 1 'read error' '$WORK/err.1' | tail -n 1 | grep -q 'absent.jsonl: no such file'"
+	assertEquals "records kept" 1 "$(jq -s 'map(.tags.quality.words >= 10) | all' "$WORK/out.1" | grep -c true)"
+	for j in 2 3 8; do
+		assertTrue "-j $j: the same output" "cmp -s '$WORK/out.1' '$WORK/out.$j'"
+		assertTrue "-j $j: the same rejects" "cmp -s '$WORK/rejects.1' '$WORK/rejects.$j'"
+		assertTrue "-j $j: the same messages" "cmp -s '$WORK/err.1' '$WORK/err.$j'"
+		assertTrue "-j $j: the same stats" "cmp -s '$WORK/stats.1' '$WORK/stats.$j'"
+	done
+	"$P" -j 0 "$WORK/many.jsonl" >/dev/null 2>"$WORK/err"
+	assertEquals "-j 0 is a usage error" 2 $?
+	assertEquals "said in one line" 1 "$(grep -c '^usage: ntag: --jobs' "$WORK/err")"
+}
+
 test_a_long_record_of_many_people_quotes_and_dates() {
 	# One line of 40000 paragraphs' worth (7 MB): 40000 titled people, each
 	# named again with another title and by surname, 80000 quotes (half
