@@ -94,7 +94,7 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 MAN      := $(PROGRAMS:%=docs/man/%.1)
 
 .PHONY: all check check-unit check-cli check-golden check-fuzz check-docs check-baseline \
-        check-valgrind check-corpora golden-update bench eval fuzz install uninstall \
+        check-valgrind check-threads check-corpora golden-update bench eval fuzz install uninstall \
         clean help deps
 
 all: $(BINS)
@@ -106,6 +106,7 @@ help:
 	@echo '                        the same under ASan and UBSan, built in build-san/'
 	@echo 'make DEVELOPER=1        build with -Werror'
 	@echo 'make check-valgrind     the unit tests and golden cases under valgrind'
+	@echo 'make check-threads      ntag's suites under ThreadSanitizer (clang, build-tsan/)'
 	@echo 'make check-corpora      run the programs over the real corpora in ../shared/data'
 	@echo 'make bench              time the programs on real corpora (needs ../shared/data)'
 	@echo 'make eval               score nclean (extraction), ndedup (near copies) and ntag (languages; needs ../shared/data)'
@@ -249,6 +250,14 @@ check-valgrind: $(BINS) $(UNIT_BIN)
 			>$(BUILD)/valgrind-bin/$$p; chmod +x $(BUILD)/valgrind-bin/$$p; done
 	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/valgrind-bin test/golden/run
 
+# ThreadSanitizer over ntag's suites, which run it with several threads
+# (-j): every program built with clang in build-tsan/.
+check-threads:
+	$(MAKE) SANITIZE=thread BUILD=build-tsan CC=clang CXX=clang++ all
+	@mkdir -p build-tsan/results
+	@TSAN_OPTIONS=halt_on_error=1 NEWSUTILS_BIN=$(CURDIR)/build-tsan/bin PROGRAMS=ntag \
+		NEWSUTILS_RESULTS=$(CURDIR)/build-tsan/results/cli test/cli/run
+
 check-corpora: $(BINS)
 	@NEWSUTILS_BIN=$(CURDIR)/$(BUILD)/bin scripts/check-corpora
 
@@ -305,7 +314,7 @@ uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-tsan build-fuzz
 
 # Keep objects that pattern rules make on the way (replay.o, bench drivers).
 .SECONDARY:
