@@ -22,13 +22,12 @@ struct line_ref {
 
 enum state { FREE, QUEUED, DONE };
 
-
 struct batch {
 	enum state state;
 	/* one thread, no batches: the stream itself */
 	struct jsonl *in;
 	const struct batch_job *job;
-	uint64_t records;
+	uint64_t records; /* given out by batch_next */
 	/* the lines, from one input */
 	char *name;
 	struct buf lines;
@@ -64,8 +63,10 @@ struct record *batch_next(struct batch *b)
 		struct record *r = jsonl_record(&b->record, b->name, l->no, b->lines.data + l->offset,
 						l->len, l->has_newline, &sink);
 		b->had_error |= sink.had_error;
-		if (r)
+		if (r) {
+			b->records++;
 			return r;
+		}
 	}
 	return NULL;
 }
@@ -158,6 +159,8 @@ static void clear(struct batch *b)
 		buf_free(&b->lines);
 	if (b->out.cap > 4 * BATCH_BYTES)
 		buf_free(&b->out);
+	if (b->rejects.cap > 4 * BATCH_BYTES)
+		buf_free(&b->rejects);
 	buf_clear(&b->lines);
 	buf_clear(&b->out);
 	buf_clear(&b->rejects);
@@ -167,7 +170,7 @@ static void clear(struct batch *b)
 	free(b->name);
 	b->name = NULL;
 	b->n = b->next = 0;
-	b->bytes = 0;
+	b->bytes = b->records = 0;
 	b->had_error = false;
 	b->state = FREE;
 }
@@ -187,7 +190,7 @@ static bool write_oldest(struct run *run)
 		cli_write(job->rejects, b->rejects.data, b->rejects.len);
 	if (b->out.len)
 		cli_write(job->out, b->out.data, b->out.len);
-	run->records += b->n;
+	run->records += b->records;
 	bool had_error = b->had_error;
 	clear(b);
 	run->written++;
