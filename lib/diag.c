@@ -62,34 +62,25 @@ void diag_emit(const char *text, size_t n)
 
 static void vreport(const char *file, uint64_t line, const char *fmt, va_list ap)
 {
-	/* One fprintf per message so that lines from concurrent programs on one
-	 * terminal do not interleave mid-line. */
 	char msg[4096];
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (captured) {
-		buf_adds(captured, progname);
-		buf_adds(captured, ": ");
-		if (file) {
-			buf_adds(captured, file);
-			if (line)
-				buf_printf(captured, ":%llu", (unsigned long long)line);
-			buf_adds(captured, ": ");
-		}
-		buf_adds(captured, msg);
-		buf_addc(captured, '\n');
-		return;
+	/* The whole line, then one write, so that lines from concurrent
+	 * programs on one terminal do not interleave mid-line. */
+	struct buf own = {0}, *out = captured ? captured : &own;
+	buf_adds(out, progname);
+	buf_adds(out, ": ");
+	if (file) {
+		buf_adds(out, file);
+		if (line)
+			buf_printf(out, ":%llu", (unsigned long long)line);
+		buf_adds(out, ": ");
 	}
-	if (is_progress_drawn) {
-		fputs("\r\033[K", stderr);
-		is_progress_drawn = false;
+	buf_adds(out, msg);
+	buf_addc(out, '\n');
+	if (!captured) {
+		diag_emit(own.data, own.len);
+		buf_free(&own);
 	}
-	if (file && line)
-		fprintf(stderr, "%s: %s:%llu: %s\n", progname, file,
-			(unsigned long long)line, msg);
-	else if (file)
-		fprintf(stderr, "%s: %s: %s\n", progname, file, msg);
-	else
-		fprintf(stderr, "%s: %s\n", progname, msg);
 }
 
 void warn(const char *fmt, ...)

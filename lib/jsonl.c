@@ -15,15 +15,18 @@ void jsonl_open(struct jsonl *j, char **files, size_t file_count, struct stats *
 	j->rejects = rejects;
 }
 
-/* Opens the next input; false when there is none left. */
-static bool next_input(struct jsonl *j)
+static void close_input(struct jsonl *j)
+{
+	j->raw_done += reader_raw_offset(j->in);
+	reader_close(j->in);
+	j->in = NULL;
+}
+
+bool jsonl_open_next(struct jsonl *j)
 {
 	for (;;) {
-		if (j->in) {
-			j->raw_done += reader_raw_offset(j->in);
-			reader_close(j->in);
-			j->in = NULL;
-		}
+		if (j->in)
+			close_input(j);
 		if (j->next_file >= (j->file_count ? j->file_count : 1))
 			return false;
 		const char *path = j->file_count ? j->files[j->next_file] : "-";
@@ -99,11 +102,6 @@ bool jsonl_is_blank(const char *line, size_t len)
 	return k == len;
 }
 
-bool jsonl_open_next(struct jsonl *j)
-{
-	return next_input(j);
-}
-
 int jsonl_line(struct jsonl *j, const char **line, size_t *len, bool *has_newline)
 {
 	if (!j->in)
@@ -117,9 +115,7 @@ int jsonl_line(struct jsonl *j, const char **line, size_t *len, bool *has_newlin
 			j->had_error = true;
 		}
 		if (rc <= 0) {
-			j->raw_done += reader_raw_offset(j->in);
-			reader_close(j->in);
-			j->in = NULL;
+			close_input(j);
 			return 0;
 		}
 		j->line++;
@@ -133,7 +129,7 @@ int jsonl_line(struct jsonl *j, const char **line, size_t *len, bool *has_newlin
 struct record *jsonl_next(struct jsonl *j)
 {
 	for (;;) {
-		if (!j->in && !next_input(j))
+		if (!j->in && !jsonl_open_next(j))
 			return NULL;
 		const char *line;
 		size_t len;
