@@ -1084,29 +1084,58 @@ size_t mentions_from(const struct mention *m, size_t from, size_t to, size_t at)
 	return from;
 }
 
-/* The arrays a counting sort of mentions by group takes: on the stack
- * for the few of most records, else from the heap (freed by the caller
- * when it is not few). */
+/* Mentions 0..n put in order by their group, key(ctx, i) < groups, each
+ * group's in the order they came (a counting sort): a long text's
+ * thousands of dates or names are not each looked for among all the
+ * mentions. Group k's are order[grouped_start(k) .. ends[k]). The arrays
+ * are here for the few of most records, else from the heap
+ * (grouped_free). The struct holds pointers into itself: not copied. */
 enum { FEW_GROUPED = 64 };
 
-static size_t *grouping(size_t *few, size_t n)
+struct grouped {
+	size_t *ends, *order;
+	size_t ends_few[FEW_GROUPED], order_few[FEW_GROUPED];
+};
+
+static void group_mentions(struct grouped *g, size_t groups, size_t n,
+			   size_t (*key)(const void *ctx, size_t i), const void *ctx)
 {
-	return n <= FEW_GROUPED ? few : xmalloc(n * sizeof *few);
+	g->ends = groups <= FEW_GROUPED ? g->ends_few : xmalloc(groups * sizeof *g->ends);
+	g->order = n <= FEW_GROUPED ? g->order_few : xmalloc(n * sizeof *g->order);
+	memset(g->ends, 0, groups * sizeof *g->ends);
+	for (size_t i = 0; i < n; i++)
+		g->ends[key(ctx, i)]++;
+	for (size_t k = 0, sum = 0; k < groups; k++) { /* each group's start */
+		size_t count = g->ends[k];
+		g->ends[k] = sum;
+		sum += count;
+	}
+	for (size_t i = 0; i < n; i++) /* moves each start to its end */
+		g->order[g->ends[key(ctx, i)]++] = i;
+}
+
+static size_t grouped_start(const struct grouped *g, size_t k)
+{
+	return k ? g->ends[k - 1] : 0;
+}
+
+static void grouped_free(struct grouped *g)
+{
+	if (g->ends != g->ends_few)
+		free(g->ends);
+	if (g->order != g->order_few)
+		free(g->order);
+}
+
+static size_t span_group_of(const void *ctx, size_t i)
+{
+	return ((const struct span_groups *)ctx)->spans[3 * i];
 }
 
 void span_groups_json(const struct span_groups *g, const char *name, struct buf *out)
 {
-	/* the mentions by group, each group's in text order (a counting
-	 * sort): a long text's thousands of dates are not each looked for
-	 * among all the mentions; at[i] ends group i's */
-	size_t at_few[FEW_GROUPED], order_few[FEW_GROUPED];
-	size_t *at = grouping(at_few, g->n), *order = grouping(order_few, g->n_spans / 3);
-	for (size_t i = 0, sum = 0; i < g->n; i++) {
-		at[i] = sum;
-		sum += g->items[i].count;
-	}
-	for (size_t s = 0; s < g->n_spans; s += 3)
-		order[at[g->spans[s]]++] = s;
+	struct grouped by;
+	group_mentions(&by, g->n, g->n_spans / 3, span_group_of, g);
 	buf_addc(out, '[');
 	for (size_t i = 0; i < g->n; i++) {
 		buf_adds(out, i ? ",{\"" : "{\"");
@@ -1116,16 +1145,13 @@ void span_groups_json(const struct span_groups *g, const char *name, struct buf 
 		buf_adds(out, ",\"count\":");
 		buf_add_uint(out, g->items[i].count);
 		buf_adds(out, ",\"spans\":[");
-		for (size_t k = at[i] - g->items[i].count; k < at[i]; k++)
-			add_json_span(out, k > at[i] - g->items[i].count, g->spans[order[k] + 1],
-				      g->spans[order[k] + 2]);
+		for (size_t k = grouped_start(&by, i); k < by.ends[i]; k++)
+			add_json_span(out, k > grouped_start(&by, i), g->spans[3 * by.order[k] + 1],
+				      g->spans[3 * by.order[k] + 2]);
 		buf_adds(out, "]}");
 	}
 	buf_addc(out, ']');
-	if (at != at_few)
-		free(at);
-	if (order != order_few)
-		free(order);
+	grouped_free(&by);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -1146,6 +1172,11 @@ static void add_count(struct buf *out, const char *key, uint64_t v)
 	buf_adds(out, key);
 	buf_adds(out, "\":");
 	buf_add_uint(out, v);
+}
+
+static size_t name_of_mention(const void *ctx, size_t i)
+{
+	return ((const struct tags *)ctx)->mentions[i].name;
 }
 
 void tags_json(const struct tags *t, const char *text, struct buf *out)
@@ -1208,16 +1239,9 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 	}
 	if (t->on & TAG_PEOPLE) {
 		static const char *const keys[] = {"people", "orgs", "entities"};
-		/* the mentions by name, each name's in text order (a counting
-		 * sort); at[x] ends name x's */
-		size_t at_few[FEW_GROUPED], order_few[FEW_GROUPED];
-		size_t *at = grouping(at_few, t->n_found), *order = grouping(order_few, t->n_mentions);
-		for (size_t x = 0, sum = 0; x < t->n_found; x++) {
-			at[x] = sum;
-			sum += t->found[x].count;
-		}
-		for (size_t m = 0; m < t->n_mentions; m++)
-			order[at[t->mentions[m].name]++] = m;
+		/* the mentions by name, each name's in text order */
+		struct grouped by;
+		group_mentions(&by, t->n_found, t->n_mentions, name_of_mention, t);
 		for (unsigned label = LABEL_PERSON; label <= LABEL_OTHER; label++) {
 			buf_adds(out, first ? "\"" : ",\"");
 			buf_adds(out, keys[label]);
@@ -1242,18 +1266,15 @@ void tags_json(const struct tags *t, const char *text, struct buf *out)
 				add_count(out, "count", f->count);
 				buf_adds(out, ",\"spans\":[");
 				size_t x = t->mentions[m].name;
-				for (size_t k = at[x] - f->count; k < at[x]; k++)
-					add_json_span(out, k > at[x] - f->count,
-						      t->mentions[order[k]].start,
-						      t->mentions[order[k]].end);
+				for (size_t k = grouped_start(&by, x); k < by.ends[x]; k++)
+					add_json_span(out, k > grouped_start(&by, x),
+						      t->mentions[by.order[k]].start,
+						      t->mentions[by.order[k]].end);
 				buf_adds(out, "]}");
 			}
 			buf_addc(out, ']');
 		}
-		if (at != at_few)
-			free(at);
-		if (order != order_few)
-			free(order);
+		grouped_free(&by);
 	}
 	if (t->on & TAG_QUOTES) {
 		buf_adds(out, first ? "\"quotes\":[" : ",\"quotes\":[");
