@@ -106,7 +106,7 @@ help:
 	@echo '                        the same under ASan and UBSan, built in build-san/'
 	@echo 'make DEVELOPER=1        build with -Werror'
 	@echo 'make check-valgrind     the unit tests and golden cases under valgrind'
-	@echo 'make check-threads      ntag's suites under ThreadSanitizer (clang, build-tsan/)'
+	@echo 'make check-threads      the ntag suites under ThreadSanitizer (clang, build-tsan/)'
 	@echo 'make check-corpora      run the programs over the real corpora in ../shared/data'
 	@echo 'make bench              time the programs on real corpora (needs ../shared/data)'
 	@echo 'make eval               score nclean (extraction), ndedup (near copies) and ntag (languages; needs ../shared/data)'
