@@ -94,7 +94,9 @@ struct record *jsonl_record(struct record *r, const char *name, uint64_t line_no
 	return r;
 }
 
-bool jsonl_is_blank(const char *line, size_t len)
+/* Whether a line holds only spaces, tabs and CRs (or nothing): JSON
+ * Lines readers pass over it. */
+static bool is_blank(const char *line, size_t len)
 {
 	size_t k = 0;
 	while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
@@ -121,7 +123,7 @@ int jsonl_line(struct jsonl *j, const char **line, size_t *len, bool *has_newlin
 		j->line++;
 		j->bytes += *len + *has_newline;
 		/* Blank lines separate nothing in JSON Lines; pass over them. */
-		if (!jsonl_is_blank(*line, *len))
+		if (!is_blank(*line, *len))
 			return 1;
 	}
 }

@@ -64,8 +64,5 @@ struct jsonl_sink {
  * the sink's rejects and returns NULL. */
 struct record *jsonl_record(struct record *r, const char *name, uint64_t line_no,
 			    const char *line, size_t len, bool has_newline, struct jsonl_sink *k);
-/* Returns whether a line holds only spaces, tabs and CRs (or nothing):
- * JSON Lines readers pass over it. */
-bool jsonl_is_blank(const char *line, size_t len);
 
 #endif
